@@ -1,0 +1,1 @@
+"""EDGAR formats: submissions JSON and filing documents as text."""

@@ -1,0 +1,61 @@
+"""Filing documents as plain text that keeps their structure.
+
+Proxy statements and 8-Ks put vote counts and item lists in tables; generic article extractors drop
+tables or flatten them into one line. Here each block element starts a line and each table row becomes
+one line with its cells separated by `` | ``, so later parsers (proposals, vote counts) can read them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+_BLOCKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "center",
+           "blockquote", "pre", "hr", "section", "article", "ul", "ol", "dt", "dd"}
+_CELLS = {"td", "th"}
+
+
+def filing_text(body: bytes | str) -> tuple[str, str]:
+    """The title and the text of an HTML (or plain-text) filing document.
+
+    :param body: the primary document as downloaded
+    :returns: ``(title, text)``; the title is the HTML ``<title>`` or empty
+    """
+    raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    if "<html" not in raw[:5000].lower() and "<body" not in raw[:20000].lower():
+        return "", _tidy(re.sub(r"<[^>]{0,200}>", " ", raw))
+    tree = lxml.html.fromstring(raw)
+    etree.strip_elements(tree, "script", "style", with_tail=False)
+    title = " ".join((tree.findtext(".//title") or "").split())
+    parts: list[str] = []
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _BLOCKS:
+            parts.append("\n")
+        elif tag in _CELLS:
+            parts.append(" | ")
+        if node.text and tag not in ("script", "style"):
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if tag in _BLOCKS:
+            parts.append("\n")
+
+    body_node = tree.find(".//body")
+    walk(body_node if body_node is not None else tree)
+    return title, _tidy("".join(parts))
+
+
+def _tidy(text: str) -> str:
+    lines = []
+    for line in text.replace("\xa0", " ").splitlines():
+        line = re.sub(r"\s+", " ", line).strip()
+        line = re.sub(r"^(\|\s*)+|(\s*\|)+$", "", line).strip()
+        line = re.sub(r"(\s*\|\s*){2,}", " | ", line)
+        lines.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

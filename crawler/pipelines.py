@@ -1,0 +1,101 @@
+"""Item pipelines: normalise a document, then write it to the store and keep the crawl's accounts.
+
+Each source's crawl opens one ``crawl_runs`` row and closes it with the counts from Scrapy's stats and
+from the upserts (new, updated, unchanged, failed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+import store
+from crawler.urls import canonicalize
+
+logger = logging.getLogger(__name__)
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of spaces inside lines and of blank lines between paragraphs."""
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+class NormalizePipeline:
+    """Canonical URL, tidy whitespace; a document without text is dropped and counted as failed."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not isinstance(item, store.Document):
+            return item
+        text = clean_text(item.text)
+        title = re.sub(r"\s+", " ", item.title).strip()
+        if not text:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("frwatch/failed/empty_text")
+            raise DropItem(f"no main text found on {item.url}")
+        return dataclasses.replace(
+            item, text=text, title=title or item.url, canonical_url=canonicalize(item.canonical_url)
+        )
+
+
+class StorePipeline:
+    """Upsert documents into the SQLite store and record the crawl run."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.counts = store.CrawlCounts()
+        self.db: Any = None
+        self.run_id = 0
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        settings = self.crawler.settings
+        self.db = store.open_store(
+            settings.get("FRWATCH_DATABASE"), settings.getint("FRWATCH_BUSY_TIMEOUT_MS", 30_000)
+        )
+        spider = spider or self.crawler.spider
+        source = spider.source  # type: ignore[union-attr]
+        store.ensure_source(self.db, source.id, source.spider, source.name)
+        self.run_id = store.start_crawl_run(self.db, source.id, source.spider)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not isinstance(item, store.Document):
+            return item
+        _, outcome = store.upsert_document(self.db, item)
+        setattr(self.counts, outcome, getattr(self.counts, outcome) + 1)
+        return item
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.db is None:
+            return
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        prefix = "downloader/response_status_count/"
+        self.counts.requests = int(stats.get("downloader/request_count", 0))
+        self.counts.responses = {
+            key[len(prefix):]: int(value) for key, value in stats.items() if key.startswith(prefix)
+        }
+        self.counts.failed += sum(
+            int(value) for key, value in stats.items()
+            if key.startswith(("frwatch/failed/", "spider_exceptions/", "downloader/exception_type_count/"))
+        )
+        error = None if reason == "finished" else f"spider closed: {reason}"
+        store.finish_crawl_run(self.db, self.run_id, self.counts, error)
+        self.db.conn.close()
+        self.db = None

@@ -1,0 +1,35 @@
+"""Scrapy settings for frwatch's spiders; :mod:`crawler.runner` overrides them from config.toml."""
+
+from __future__ import annotations
+
+BOT_NAME = "frwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+RETRY_TIMES = 2
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOADER_MIDDLEWARES = {
+    # Runs before any connection is made, so a refused host is never contacted.
+    "crawler.middlewares.PrivateAddressMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.NormalizePipeline": 100,
+    "crawler.pipelines.StorePipeline": 900,
+}
+LOG_LEVEL = "WARNING"

@@ -1,0 +1,1 @@
+"""frwatch's spiders: ``news``, ``aws_blog`` and ``sec``."""

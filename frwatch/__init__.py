@@ -1,0 +1,1 @@
+"""frwatch's application shell: the command line, the configuration and the demo."""

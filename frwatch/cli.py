@@ -1,0 +1,212 @@
+"""The ``frwatch`` command line (click). Argument parsing only; the work is in :mod:`frwatch.jobs`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from frwatch.config import Config, ConfigError, load_config
+
+console = Console(stderr=False)
+
+
+class UserError(click.ClickException):
+    """An error the user can fix: printed as one line, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"frwatch: error: {self.format_message()}", err=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the packages' user-facing exceptions into one clean line."""
+    from crawler import CrawlConfigError
+    from nlp.lexicon import LexiconError
+    from scheduler import PeriodError
+    from store import StoreError
+
+    try:
+        yield
+    except (ConfigError, CrawlConfigError, LexiconError, PeriodError, StoreError) as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _config(ctx: click.Context) -> Config:
+    with user_errors():
+        return load_config(ctx.obj.get("config_path"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
+    help="config.toml to use (default: $FRWATCH_CONFIG, else ./config.toml).",
+)
+@click.version_option(package_name="frwatch")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """frwatch: watch news, vendor blogs and SEC filings for face recognition sold to or used by law
+    enforcement, and the civil-rights claims about it."""
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default="data/demo.db", show_default=True,
+              help="Database to (re)create for the demo.")
+@click.option("--digest-dir", type=click.Path(file_okay=False), default="data/demo-digest", show_default=True,
+              help="Where the demo digest is written.")
+def demo(db_path: str, digest_dir: str) -> None:
+    """Run the whole pipeline offline on the bundled demo site and print what it found."""
+    from frwatch.demo.run import run_demo
+
+    with user_errors():
+        run_demo(Path(db_path), Path(digest_dir), console)
+
+
+@main.command()
+@click.argument("sources", nargs=-1)
+@click.pass_context
+def crawl(ctx: click.Context, sources: tuple[str, ...]) -> None:
+    """Crawl the configured SOURCES (by id; all when none are given) into the store."""
+    from frwatch import jobs
+
+    config = _config(ctx)
+    with user_errors():
+        jobs.crawl(config, list(sources))
+        db = jobs.open_db(config)
+    from store import last_crawl_runs
+
+    _print_runs(last_crawl_runs(db, limit=len(sources) or len(config.sources)))
+
+
+@main.command()
+@click.pass_context
+def tag(ctx: click.Context) -> None:
+    """Tag every pending document (safe to rerun; only pending documents are read)."""
+    from frwatch import jobs
+
+    config = _config(ctx)
+    with user_errors():
+        report = jobs.tag(config)
+    click.echo(f"tagged {report.tagged}, failed {report.failed}, changed while tagging {report.stale}")
+
+
+@main.command()
+@click.option("--period", default=None, help="ISO week, e.g. 2026-W48 (default: the current week).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/digest", show_default=True,
+              help="Folder for the .eml, .html and .txt files.")
+@click.pass_context
+def digest(ctx: click.Context, period: str | None, out_dir: str) -> None:
+    """Write the weekly digest of mentions first seen in a period as .eml, .html and .txt files."""
+    from frwatch import jobs
+
+    config = _config(ctx)
+    with user_errors():
+        selected, paths = jobs.digest(config, period, Path(out_dir))
+    click.echo(f"{selected.period.name}: {selected.total} mentions → {', '.join(str(p) for p in paths)}")
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+              help="Database to serve (default: [storage] database).")
+@click.option("--port", type=int, default=None, help="Port (default: [serve] port).")
+@click.pass_context
+def serve(ctx: click.Context, db_path: str | None, port: int | None) -> None:
+    """Serve the database read-only with Datasette on 127.0.0.1."""
+    from frwatch.serve import run_datasette
+
+    config = _config(ctx)
+    with user_errors():
+        run_datasette(Path(db_path) if db_path else config.storage.database, config.serve, port)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, help="At most this many results.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+              help="Database to search (default: [storage] database).")
+@click.pass_context
+def search(ctx: click.Context, query: str, limit: int, db_path: str | None) -> None:
+    """Full-text search of titles and texts (every word must match; stemmed)."""
+    import store
+
+    config = _config(ctx)
+    with user_errors():
+        db = store.open_store(Path(db_path) if db_path else config.storage.database)
+    hits = store.search(db, query, limit)
+    if not hits:
+        click.echo("no matches")
+        return
+    table = Table("id", "kind", "source", "title", "snippet")
+    for hit in hits:
+        table.add_row(str(hit.document_id), hit.kind, hit.source_id, hit.title, hit.snippet)
+    console.print(table)
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+              help="Database to report on (default: [storage] database).")
+@click.pass_context
+def status(ctx: click.Context, db_path: str | None) -> None:
+    """Documents and tags in the store and the last crawl runs."""
+    import store
+
+    config = _config(ctx)
+    with user_errors():
+        db = store.open_store(Path(db_path) if db_path else config.storage.database)
+    docs = Table("source", "kind", "documents", "pending", title="Documents")
+    for source_id, kind, count, pending in store.document_counts(db):
+        docs.add_row(source_id, kind, str(count), str(pending))
+    console.print(docs)
+    tags = Table("label", "positive", "scored", title="Tags")
+    for label, positive, scored in store.label_counts(db):
+        tags.add_row(label, str(positive), str(scored))
+    console.print(tags)
+    _print_runs(store.last_crawl_runs(db))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", default=None, help="URL the page came from (helps relative links and metadata).")
+def extract(paths: tuple[str, ...], url: str | None) -> None:
+    """Extract article text and metadata from saved .html or .html.gz pages, one JSON line each."""
+    import gzip
+
+    from crawler import extract as run_extract
+
+    for path in paths:
+        raw = Path(path).read_bytes()
+        if path.endswith(".gz"):
+            raw = gzip.decompress(raw)
+        found = run_extract(raw, url)
+        record: dict[str, Any] = {"path": path, "title": None, "author": None, "published": None,
+                                  "text": "", "language": None}
+        if found is not None:
+            record.update(title=found.title, author=found.author, published=found.published,
+                          text=found.text, language=found.language)
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _print_runs(runs: list[dict[str, object]]) -> None:
+    table = Table("run", "source", "started", "status", "requests", "new", "updated", "unchanged", "failed",
+                  title="Crawl runs")
+    for run in runs:
+        table.add_row(*(str(run[k]) for k in ("id", "source_id", "started", "status", "requests", "new",
+                                               "updated", "unchanged", "failed")))
+    console.print(table)
+
+
+def command_names() -> list[str]:
+    """Every subcommand, for the documentation test."""
+    return sorted(main.commands)
+

@@ -1,0 +1,133 @@
+"""Loading config.toml into the settings models each package owns, with one-line errors.
+
+The file is found from ``--config PATH``, else ``$FRWATCH_CONFIG``, else ``./config.toml``; relative
+paths inside it are relative to the file's folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from crawler import CrawlSettings, SecSettings, SourceSettings
+from nlp import NlpSettings
+from scheduler import DigestSettings
+from store import ServeSettings, StoreSettings
+
+DEFAULT_PATH = Path("config.toml")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one line naming the key and the fix."""
+
+
+class Config(BaseModel):
+    """The whole of config.toml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    storage: StoreSettings = Field(default_factory=StoreSettings, description="The SQLite store.")
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings, description="Crawling behaviour.")
+    sec: SecSettings = Field(default_factory=SecSettings, description="SEC EDGAR fair access.")
+    nlp: NlpSettings = Field(default_factory=NlpSettings, description="Tagging.")
+    digest: DigestSettings = Field(default_factory=DigestSettings, description="The weekly digest.")
+    serve: ServeSettings = Field(default_factory=ServeSettings, description="Datasette.")
+    sources: list[SourceSettings] = Field(default_factory=list, description="Watched sources.")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Config:
+        ids = [s.id for s in self.sources]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"source id {dupes[0]!r} is used twice; give each [[sources]] a unique id")
+        return self
+
+
+def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
+    if loc and loc[0] == "sources" and len(loc) > 1 and isinstance(loc[1], int):
+        sources = data.get("sources") or []
+        ident = sources[loc[1]].get("id") if loc[1] < len(sources) and isinstance(sources[loc[1]], dict) else None
+        name = f"[[sources]] #{loc[1] + 1}" + (f" (id {ident!r})" if ident else "")
+        rest = ".".join(str(p) for p in loc[2:])
+        return f"{name} {rest}".strip()
+    if len(loc) >= 2:
+        return f"[{loc[0]}] {'.'.join(str(p) for p in loc[1:])}"
+    return f"[{loc[0]}]" if loc else "top level"
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", None)
+        candidate = args[0] if args else annotation
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            model = candidate
+        else:
+            return None
+    return model
+
+
+def describe_error(error: dict[str, Any], data: dict[str, Any], path: Path) -> str:
+    """One line for the first validation error: where, what is wrong, and what to do."""
+    loc = tuple(error.get("loc", ()))
+    where = _where(loc, data)
+    if error.get("type") == "extra_forbidden":
+        model = _model_at(loc)
+        known = ", ".join(model.model_fields) if model else ""
+        return f"{path}: unknown key {where}; remove it or use one of: {known}"
+    model = _model_at(loc)
+    field = model.model_fields.get(str(loc[-1])) if model and loc else None
+    hint = f" (expected: {field.description})" if field and field.description else ""
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    value = error.get("input")
+    shown = f" = {value!r}" if value is not None and not isinstance(value, dict | list) else ""
+    return f"{path}: {where}{shown}: {message}{hint}"
+
+
+def resolve_path(explicit: str | Path | None) -> tuple[Path, bool]:
+    """The config file to read and whether the user named it (a named file must exist)."""
+    if explicit:
+        return Path(explicit), True
+    env = os.environ.get("FRWATCH_CONFIG")
+    if env:
+        return Path(env), True
+    return DEFAULT_PATH, False
+
+
+def load_config(explicit: str | Path | None = None) -> Config:
+    """Read and validate the configuration.
+
+    :param explicit: ``--config`` from the command line, if given
+    :raises ConfigError: with one line naming the file, the key and the fix
+    """
+    path, named = resolve_path(explicit)
+    if not path.exists():
+        if named:
+            raise ConfigError(f"{path}: no such config file; check --config / FRWATCH_CONFIG")
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror}); check its permissions") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: config file is not UTF-8 text; save it as UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}; fix the syntax at that line") from exc
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_error(dict(exc.errors()[0]), data, path)) from exc
+    database = config.storage.database
+    if not database.is_absolute():
+        config.storage.database = (path.parent / database).resolve()
+    return config

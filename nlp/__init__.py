@@ -1,0 +1,9 @@
+"""frwatch's NLP: a spaCy pipeline that tags documents with labels, evidence and entities."""
+
+from __future__ import annotations
+
+from nlp.pipeline import MODEL_VERSION, Tagger, build_pipeline
+from nlp.settings import NlpSettings
+from nlp.tagging import TagReport, tag_pending
+
+__all__ = ["MODEL_VERSION", "NlpSettings", "TagReport", "Tagger", "build_pipeline", "tag_pending"]

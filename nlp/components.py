@@ -1,0 +1,125 @@
+"""spaCy components, registered as factories so pipelines are built from names and config.
+
+- ``frwatch_paragraphs``: a line break ends a sentence (titles and headings are sentences of their own).
+- ``frwatch_lexicon``: agencies, vendors and products from ``entities.jsonl`` added to ``doc.ents``.
+- ``frwatch_topic_lexicon``: per-sentence label scores from ``cues.toml``, aggregated per document, on
+  ``doc._.frwatch_scores``, ``doc._.frwatch_decisions`` and ``doc._.frwatch_evidence``. The transformer
+  classifier of issue [2 of 6] is another component writing the same extensions.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from nlp.lexicon import Lexicon, load_lexicon
+from nlp.scoring import aggregate, score_sentence
+from store import LABELS, Evidence
+
+for _name, _default in (("frwatch_scores", None), ("frwatch_decisions", None), ("frwatch_evidence", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+@lru_cache(maxsize=4)
+def cached_lexicon(folder: str) -> Lexicon:
+    """The lexicon of ``folder``, read once per process."""
+    return load_lexicon(Path(folder))
+
+
+@Language.component("frwatch_paragraphs")
+def paragraphs(doc: Doc) -> Doc:
+    """Start a sentence after every line break (the parser respects preset boundaries)."""
+    for token in doc[:-1]:
+        if ("\n" in token.text_with_ws and not token.is_space) or (token.is_space and "\n" in token.text):
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+class EntityMatcher:
+    """Add AGENCY, VENDOR and PRODUCT spans from the lexicon to ``doc.ents``, keeping the model's others."""
+
+    def __init__(self, nlp: Language, lexicon_dir: str) -> None:
+        lexicon = cached_lexicon(lexicon_dir)
+        self.phrases_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.phrases_exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.tokens = Matcher(nlp.vocab)
+        self.ids: dict[int, str] = {}
+        for n, row in enumerate(lexicon.entity_patterns):
+            key = f"{row['label']}|{n}"
+            self.ids[nlp.vocab.strings.add(key)] = str(row.get("id") or "")
+            pattern = row["pattern"]
+            if isinstance(pattern, list):
+                self.tokens.add(key, [pattern], greedy="LONGEST")
+            elif row.get("case"):
+                self.phrases_exact.add(key, [nlp.make_doc(pattern)])
+            else:
+                self.phrases_lower.add(key, [nlp.make_doc(pattern)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for matcher in (self.phrases_lower, self.phrases_exact, self.tokens):
+            for match_id, start, end in matcher(doc):
+                label = doc.vocab.strings[match_id].split("|")[0]
+                span = Span(doc, start, end, label=label)
+                span.kb_id_ = self.ids.get(match_id) or span.text
+                spans.append(span)
+        ours = filter_spans(spans)
+        taken = {i for span in ours for i in range(span.start, span.end)}
+        kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+        doc.ents = filter_spans([*ours, *kept])
+        return doc
+
+
+@Language.factory("frwatch_lexicon", default_config={"lexicon_dir": ""})
+def make_entity_matcher(nlp: Language, name: str, lexicon_dir: str) -> EntityMatcher:
+    return EntityMatcher(nlp, lexicon_dir)
+
+
+class TopicLexicon:
+    """Score the three labels per sentence from the lexicon cues and keep the best sentences."""
+
+    def __init__(self, lexicon_dir: str, threshold: float, evidence_per_label: int) -> None:
+        self.lexicon = cached_lexicon(lexicon_dir)
+        self.threshold = threshold
+        self.keep = evidence_per_label
+
+    def __call__(self, doc: Doc) -> Doc:
+        per_label: dict[str, list[Evidence]] = {label: [] for label in LABELS}
+        for sent in doc.sents:
+            text = sent.text.strip()
+            if len(text) < 3:
+                continue
+            scores = score_sentence(self.lexicon, text)
+            for label in LABELS:
+                if scores[label].score > 0:
+                    per_label[label].append(
+                        Evidence(text, round(scores[label].score, 4), sent.start_char,
+                                 sent.start_char + len(sent.text.rstrip()), scores[label].matched)
+                    )
+        doc._.frwatch_scores = {
+            label: round(aggregate([e.score for e in per_label[label]]), 4) for label in LABELS
+        }
+        doc._.frwatch_decisions = {
+            label: doc._.frwatch_scores[label] >= self.threshold for label in LABELS
+        }
+        doc._.frwatch_evidence = {
+            label: sorted(per_label[label], key=lambda e: (-e.score, e.start))[: self.keep]
+            for label in LABELS
+        }
+        return doc
+
+
+@Language.factory(
+    "frwatch_topic_lexicon",
+    default_config={"lexicon_dir": "", "threshold": 0.5, "evidence_per_label": 3},
+)
+def make_topic_lexicon(
+    nlp: Language, name: str, lexicon_dir: str, threshold: float, evidence_per_label: int
+) -> TopicLexicon:
+    return TopicLexicon(lexicon_dir, threshold, evidence_per_label)

@@ -1,0 +1,72 @@
+"""frwatch's store: one SQLite file (WAL, FTS5, numbered migrations) written through sqlite-utils.
+
+Other packages use only the names below.
+"""
+
+from __future__ import annotations
+
+from store.database import StoreError, open_store, transaction
+from store.documents import (
+    Outcome,
+    content_sha256,
+    count_pending,
+    ensure_source,
+    now_utc,
+    pending_documents,
+    upsert_document,
+)
+from store.queries import SearchHit, document_counts, escape_fts, label_counts, last_crawl_runs, mentions, search
+from store.records import (
+    LABELS,
+    Document,
+    Entity,
+    Evidence,
+    FilingFacts,
+    Kind,
+    LabelResult,
+    Mention,
+    Relation,
+    StoredDocument,
+    Tagging,
+)
+from store.runs import CrawlCounts, finish_crawl_run, start_crawl_run
+from store.settings import ServeSettings, StoreSettings
+from store.tagging import mark_failed, write_tagging
+
+__all__ = [
+    "LABELS",
+    "CrawlCounts",
+    "Document",
+    "Entity",
+    "Evidence",
+    "FilingFacts",
+    "Kind",
+    "LabelResult",
+    "Mention",
+    "Outcome",
+    "Relation",
+    "SearchHit",
+    "ServeSettings",
+    "StoreError",
+    "StoreSettings",
+    "StoredDocument",
+    "Tagging",
+    "content_sha256",
+    "count_pending",
+    "document_counts",
+    "ensure_source",
+    "escape_fts",
+    "finish_crawl_run",
+    "label_counts",
+    "last_crawl_runs",
+    "mark_failed",
+    "mentions",
+    "now_utc",
+    "open_store",
+    "pending_documents",
+    "search",
+    "start_crawl_run",
+    "transaction",
+    "upsert_document",
+    "write_tagging",
+]

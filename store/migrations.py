@@ -1,0 +1,207 @@
+"""Numbered schema migrations for the frwatch SQLite file.
+
+Each migration runs once, in order, inside a transaction, and is recorded in ``_migrations``. Never edit a
+migration that has shipped: add the next number instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE sources (
+            id TEXT PRIMARY KEY,
+            spider TEXT NOT NULL,
+            name TEXT,
+            first_seen TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            canonical_url TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL,
+            source_id TEXT NOT NULL REFERENCES sources(id),
+            kind TEXT NOT NULL CHECK (kind IN ('news', 'blog', 'filing')),
+            title TEXT NOT NULL,
+            author TEXT,
+            published TEXT,
+            language TEXT,
+            categories TEXT,
+            text TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            html_sha256 TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            fetched TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            tag_status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (tag_status IN ('pending', 'tagged', 'failed')),
+            tagged_at TEXT,
+            model_version TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX documents_pending ON documents(tag_status) WHERE tag_status = 'pending'")
+    db.execute("CREATE INDEX documents_first_seen ON documents(first_seen)")
+    db.execute("CREATE INDEX documents_source ON documents(source_id, kind)")
+    # External-content FTS5 table kept in sync by triggers, so a crash can never leave the index
+    # disagreeing with the rows (sqlite-utils' enable_fts(create_triggers=True) builds the same thing).
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, text, content='documents', content_rowid='id', tokenize='porter unicode61'
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TABLE filings (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            accession TEXT NOT NULL UNIQUE,
+            cik INTEGER NOT NULL,
+            company TEXT NOT NULL,
+            form TEXT NOT NULL,
+            filed TEXT,
+            period TEXT,
+            items TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX filings_company ON filings(cik, form)")
+    db.execute(
+        """
+        CREATE TABLE tags (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            score REAL NOT NULL,
+            decision INTEGER NOT NULL,
+            threshold REAL NOT NULL,
+            model_version TEXT NOT NULL,
+            PRIMARY KEY (document_id, label)
+        )"""
+    )
+    db.execute("CREATE INDEX tags_label ON tags(label, decision, score)")
+    db.execute(
+        """
+        CREATE TABLE evidence (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            rank INTEGER NOT NULL,
+            sentence TEXT NOT NULL,
+            score REAL NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            matched_terms TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX evidence_document ON evidence(document_id, label, rank)")
+    db.execute(
+        """
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            normalized TEXT NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX entities_document ON entities(document_id)")
+    db.execute("CREATE INDEX entities_normalized ON entities(kind, normalized)")
+    db.execute(
+        """
+        CREATE TABLE relations (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            vendor TEXT,
+            product TEXT,
+            agency TEXT,
+            action TEXT NOT NULL,
+            sentence TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            source_id TEXT NOT NULL,
+            spider TEXT NOT NULL,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL DEFAULT 'running'
+                CHECK (status IN ('running', 'finished', 'failed')),
+            requests INTEGER NOT NULL DEFAULT 0,
+            responses TEXT,
+            new INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        )"""
+    )
+
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (1, "initial", _m001_initial),
+]
+
+
+def migrate(db: sqlite_utils.Database) -> list[int]:
+    """Apply every migration not yet recorded in ``_migrations``.
+
+    :param db: an open database
+    :returns: the numbers of the migrations applied by this call
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT, applied TEXT)"
+    )
+    applied = []
+    for number, name, step in MIGRATIONS:
+        # Explicit BEGIN: the connection is in autocommit mode, and DDL must be atomic with its record.
+        # The check happens under the write lock so two processes opening a new file cannot both apply.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("SELECT 1 FROM _migrations WHERE id = ?", [number]).fetchone():
+                db.execute("COMMIT")
+                continue
+            step(db)
+            db.execute(
+                "INSERT INTO _migrations (id, name, applied) VALUES (?, ?, ?)",
+                [number, name, datetime.now(UTC).isoformat(timespec="seconds")],
+            )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        applied.append(number)
+    return applied
