@@ -17,6 +17,9 @@ import trafilatura
 import trafilatura.settings
 from dateutil import parser as dateparser
 
+# Fewer words than this is navigation or an error page, not an article (the shortest real item in the
+# demo's news and blog posts is over 150 words; wire briefs run 40 and more).
+MIN_WORDS = 12
 # A few very frequent English function words: a page whose text is mostly these is English. Used only
 # when the page does not declare its language.
 _ENGLISH = {"the", "and", "of", "to", "a", "in", "is", "that", "for", "it", "on", "was", "with", "as", "by"}
@@ -122,7 +125,7 @@ def extract(html: bytes | str, url: str | None = None) -> Extracted | None:
     result = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
-    if not isinstance(result, trafilatura.settings.Document) or not (result.text or "").strip():
+    if not isinstance(result, trafilatura.settings.Document) or len((result.text or "").split()) < MIN_WORDS:
         return None
     articles = _jsonld_articles(tree)
     ld = articles[0] if articles else {}

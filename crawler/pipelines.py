@@ -93,7 +93,8 @@ class StorePipeline:
         }
         self.counts.failed += sum(
             int(value) for key, value in stats.items()
-            if key.startswith(("frwatch/failed/", "spider_exceptions/", "downloader/exception_type_count/"))
+            if key.startswith(("frwatch/failed/", "frwatch/refused", "spider_exceptions/",
+                               "downloader/exception_type_count/"))
         )
         error = None if reason == "finished" else f"spider closed: {reason}"
         store.finish_crawl_run(self.db, self.run_id, self.counts, error)

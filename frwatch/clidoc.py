@@ -1,0 +1,46 @@
+"""The CLI reference in README.md, generated from the click commands.
+
+``python -m frwatch.clidoc`` rewrites the part of README.md between the ``<!-- cli -->`` markers; a test
+fails when the README and the code disagree.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from frwatch.cli import main
+
+START, END = "<!-- cli -->", "<!-- /cli -->"
+
+
+def reference() -> str:
+    """Markdown: the help text of ``frwatch`` and of every subcommand."""
+    parts = []
+    for name in [None, *sorted(main.commands)]:
+        command = main if name is None else main.commands[name]
+        title = "frwatch" if name is None else f"frwatch {name}"
+        # A fixed width: the reference must not depend on the terminal it was generated in.
+        with click.Context(command, info_name=title, terminal_width=88, max_content_width=88) as ctx:
+            text = command.get_help(ctx)
+        parts.append(f"### `{title}`\n\n```\n{text}\n```\n")
+    return "\n".join(parts)
+
+
+def update(readme: Path) -> bool:
+    """Rewrite the reference in ``readme``; returns whether anything changed."""
+    text = readme.read_text(encoding="utf-8")
+    new = re.sub(
+        rf"{re.escape(START)}.*?{re.escape(END)}", lambda _m: f"{START}\n{reference()}{END}", text, flags=re.S
+    )
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":
+    changed = update(Path(sys.argv[1] if len(sys.argv) > 1 else "README.md"))
+    print("README.md updated" if changed else "README.md already up to date")

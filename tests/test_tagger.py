@@ -1,0 +1,73 @@
+"""The lexicon tagger (v0): label scores with evidence sentences, entities, and the blank-English fallback."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp import NlpSettings, Tagger
+from nlp.pipeline import document_text
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger(NlpSettings())
+
+
+def decisions(tagger: Tagger, title: str, text: str) -> dict[str, bool]:
+    return {label: result.decision for label, result in tagger.tag(title, text).labels.items()}
+
+
+def test_police_face_recognition_with_bias_claim(tagger):
+    got = decisions(
+        tagger, "Sheriff's office expands face-matching program",
+        "Deputies in Lane County now run booking photos through Amazon Rekognition. The ACLU said the "
+        "software misidentifies darker-skinned women far more often than white men.",
+    )
+    assert got == {"facial_recognition": True, "law_enforcement": True, "civil_rights": True}
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("Phone review", "Face ID unlocked the handset in under a second, even in a dim room with sunglasses on.",
+         {"facial_recognition": True, "law_enforcement": False, "civil_rights": False}),
+        ("Election worries", "A deepfake video that swapped the mayor's face onto an actor spread on social media.",
+         {"facial_recognition": False, "law_enforcement": False, "civil_rights": False}),
+        ("Burglary arrest", "Police arrested a man on Tuesday after a break-in at a hardware store on Elm Street.",
+         {"facial_recognition": False, "law_enforcement": False, "civil_rights": False}),
+        ("Plate readers", "The police department signed a contract for licence-plate reader cameras on six bridges.",
+         {"facial_recognition": False, "law_enforcement": True, "civil_rights": False}),
+        ("New storage tier", "Today we are launching a colder S3 storage class for archives kept for years.",
+         {"facial_recognition": False, "law_enforcement": False, "civil_rights": False}),
+    ],
+)
+def test_hard_negatives(tagger, title, text, expected):
+    assert decisions(tagger, title, text) == expected
+
+
+def test_evidence_offsets_point_at_the_sentence(tagger):
+    title, text = "Council bans police face recognition", "It cited bias. The vote was 7-2.\nThe ban starts in May."
+    result = tagger.tag(title, text)
+    whole = document_text(title, text, 10_000)
+    evidence = result.labels["facial_recognition"].evidence
+    assert evidence, "a positive label must come with evidence"
+    for ev in evidence:
+        assert whole[ev.start:ev.end] == ev.sentence
+    assert evidence[0].sentence == title  # the title is a sentence of its own
+    assert "face recognition" in evidence[0].matched_terms
+    assert result.labels["civil_rights"].evidence[0].sentence == "It cited bias."
+
+
+def test_entities_agencies_vendors_products(tagger):
+    result = tagger.tag("ICE and Clearview", "ICE signed a contract with Clearview AI. The ice on the lake was thin.")
+    kinds = {(e.kind, e.normalized) for e in result.entities}
+    assert ("agency", "U.S. Immigration and Customs Enforcement") in kinds
+    assert ("vendor", "Clearview AI") in kinds
+    assert sum(1 for e in result.entities if e.kind == "agency") == 2  # "ice" in lower case is not ICE
+
+
+def test_blank_english_fallback_still_tags(tmp_path):
+    fallback = Tagger(NlpSettings(spacy_model="no_such_model_installed"))
+    assert fallback.nlp.pipe_names[0] == "frwatch_paragraphs" or "sentencizer" in fallback.nlp.pipe_names
+    result = fallback.tag("Met Police deploy live facial recognition", "Critics called it mass surveillance.")
+    assert all(r.decision for r in result.labels.values())
