@@ -25,6 +25,14 @@ MIN_WORDS = 12
 _ENGLISH = {"the", "and", "of", "to", "a", "in", "is", "that", "for", "it", "on", "was", "with", "as", "by"}
 
 
+# Zone abbreviations publishers print in visible datelines ("10:05 a.m. EST"); dateutil knows only UTC/GMT.
+_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200,
+    "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
+    "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
+}
+
+
 @dataclass(frozen=True)
 class Extracted:
     """What :func:`extract` found on a page."""
@@ -49,7 +57,7 @@ def to_utc(value: str | None) -> str | None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return value
     try:
-        stamp = dateparser.parse(value)
+        stamp = dateparser.parse(value, tzinfos=_ZONES)
     except (ValueError, OverflowError):
         return None
     if stamp is None:

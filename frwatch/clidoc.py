@@ -20,13 +20,13 @@ START, END = "<!-- cli -->", "<!-- /cli -->"
 def reference() -> str:
     """Markdown: the help text of ``frwatch`` and of every subcommand."""
     parts = []
+    # A fixed width: the reference must not depend on the terminal it was generated in.
+    width = {"terminal_width": 88, "max_content_width": 88}
+    root = click.Context(main, info_name="frwatch", **main.context_settings, **width)
     for name in [None, *sorted(main.commands)]:
         command = main if name is None else main.commands[name]
-        title = "frwatch" if name is None else f"frwatch {name}"
-        # A fixed width: the reference must not depend on the terminal it was generated in.
-        with click.Context(command, info_name=title, terminal_width=88, max_content_width=88) as ctx:
-            text = command.get_help(ctx)
-        parts.append(f"### `{title}`\n\n```\n{text}\n```\n")
+        ctx = root if name is None else click.Context(command, info_name=name, parent=root, **width)
+        parts.append(f"### `{ctx.command_path}`\n\n```\n{command.get_help(ctx)}\n```\n")
     return "\n".join(parts)
 
 
