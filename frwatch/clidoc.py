@@ -21,11 +21,13 @@ def reference() -> str:
     """Markdown: the help text of ``frwatch`` and of every subcommand."""
     parts = []
     # A fixed width: the reference must not depend on the terminal it was generated in.
-    width = {"terminal_width": 88, "max_content_width": 88}
-    root = click.Context(main, info_name="frwatch", **main.context_settings, **width)
+    width = 88
+    root = click.Context(main, info_name="frwatch", help_option_names=["-h", "--help"],
+                         terminal_width=width, max_content_width=width)
     for name in [None, *sorted(main.commands)]:
         command = main if name is None else main.commands[name]
-        ctx = root if name is None else click.Context(command, info_name=name, parent=root, **width)
+        ctx = root if name is None else click.Context(command, info_name=name, parent=root, terminal_width=width,
+                                                      max_content_width=width)
         parts.append(f"### `{ctx.command_path}`\n\n```\n{command.get_help(ctx)}\n```\n")
     return "\n".join(parts)
 
