@@ -15,7 +15,8 @@ from rich.table import Table
 
 from frwatch.config import Config, ConfigError, load_config
 
-console = Console(stderr=False)
+# Wide enough for the tables when output goes to a file or pipe (rich assumes 80 columns there).
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 
 class UserError(click.ClickException):
@@ -31,13 +32,17 @@ class UserError(click.ClickException):
 def user_errors() -> Iterator[None]:
     """Turn the packages' user-facing exceptions into one clean line."""
     from crawler import CrawlConfigError
+    from nlp.encoder import EncoderError
+    from nlp.evaluate import InputError
+    from nlp.heads import HeadsError
     from nlp.lexicon import LexiconError
     from scheduler import PeriodError
     from store import StoreError
 
     try:
         yield
-    except (ConfigError, CrawlConfigError, LexiconError, PeriodError, StoreError) as exc:
+    except (ConfigError, CrawlConfigError, EncoderError, HeadsError, InputError, LexiconError, PeriodError,
+            StoreError) as exc:
         raise UserError(str(exc)) from exc
 
 
@@ -98,7 +103,8 @@ def tag(ctx: click.Context) -> None:
     config = _config(ctx)
     with user_errors():
         report = jobs.tag(config)
-    click.echo(f"tagged {report.tagged}, failed {report.failed}, changed while tagging {report.stale}")
+    click.echo(f"tagged {report.tagged} (requeued for a new model {report.requeued}), failed {report.failed}, "
+               f"changed while tagging {report.stale}")
 
 
 @main.command()
@@ -195,6 +201,69 @@ def extract(paths: tuple[str, ...], url: str | None) -> None:
             record.update(title=found.title, author=found.author, published=found.published,
                           text=found.text, language=found.language)
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@main.command()
+@click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help='JSON lines {"id", "title", "text"}.')
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False),
+              help="Where to write one JSON line of scores, decisions and evidence per item.")
+@click.option("--threshold-set", type=click.Choice(["balanced", "high_precision"]), default=None,
+              help="Decision thresholds (default: [nlp] threshold_set).")
+@click.pass_context
+def classify(ctx: click.Context, input_path: str, output_path: str, threshold_set: str | None) -> None:
+    """Classify items from a JSON-lines file: calibrated scores, decisions and evidence per label."""
+    from nlp.evaluate import classify_file
+
+    config = _config(ctx)
+    settings = config.nlp.model_copy(update={"threshold_set": threshold_set}) if threshold_set else config.nlp
+    with user_errors(), open(output_path, "w", encoding="utf-8") as out:
+        count = classify_file(settings, Path(input_path), out)
+    click.echo(f"classified {count} items → {output_path}", err=True)
+
+
+@main.command(name="eval")
+@click.argument("input_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--labels", "labels_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help='JSON lines {"id", "facial_recognition": 0|1, "law_enforcement": 0|1, "civil_rights": 0|1}.')
+@click.pass_context
+def evaluate(ctx: click.Context, input_path: str, labels_path: str) -> None:
+    """Measure the classifier on labelled items: P/R/F1 at both thresholds, calibration, keyword baseline."""
+    from nlp.evaluate import evaluate as run_evaluate
+
+    config = _config(ctx)
+    with user_errors():
+        count, reports = run_evaluate(config.nlp, Path(input_path), Path(labels_path))
+    table = Table("label", "threshold", "precision", "recall", "F1", "ECE", "keyword P/R/F1",
+                  title=f"{count} labelled items")
+    for report in reports:
+        kw = report.keyword
+        for name, scores in report.by_threshold.items():
+            table.add_row(report.label, name, f"{scores.precision:.3f}", f"{scores.recall:.3f}", f"{scores.f1:.3f}",
+                          f"{report.ece:.3f}", f"{kw.precision:.3f}/{kw.recall:.3f}/{kw.f1:.3f}")
+    console.print(table)
+    macro = sum(r.by_threshold["balanced"].f1 for r in reports) / len(reports)
+    keyword_macro = sum(r.keyword.f1 for r in reports) / len(reports)
+    console.print(f"macro-F1 (balanced) {macro:.3f} · keyword baseline {keyword_macro:.3f}")
+
+
+@main.command()
+@click.pass_context
+def train(ctx: click.Context) -> None:
+    """Train the classifier heads on nlp/data (fixed seeds) and write nlp/models/heads.json."""
+    from nlp.lexicon import lexicon_version, load_lexicon
+    from nlp.train import train as run_train
+
+    config = _config(ctx)
+    with user_errors():
+        report = run_train(load_lexicon(config.nlp.lexicon_dir), lexicon_version(config.nlp.lexicon_dir),
+                           config.nlp.heads_file)
+    table = Table("label", "threshold set", "threshold", "precision (cv)", "recall (cv)", "precision (valid)",
+                  "recall (valid)", title=f"{report.version} → {report.path}")
+    for row in report.rows:
+        table.add_row(row["label"], row["threshold_set"], f"{row['value']:.3f}", f"{row['precision']:.3f}",
+                      f"{row['recall']:.3f}", f"{row['valid_precision']:.3f}", f"{row['valid_recall']:.3f}")
+    console.print(table)
 
 
 def _print_runs(runs: list[dict[str, object]]) -> None:

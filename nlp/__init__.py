@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nlp.pipeline import MODEL_VERSION, Tagger, build_pipeline
+from nlp.pipeline import Tagger, build_pipeline
 from nlp.settings import NlpSettings
 from nlp.tagging import TagReport, tag_pending
 
-__all__ = ["MODEL_VERSION", "NlpSettings", "TagReport", "Tagger", "build_pipeline", "tag_pending"]
+__all__ = ["NlpSettings", "TagReport", "Tagger", "build_pipeline", "tag_pending"]

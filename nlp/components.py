@@ -2,9 +2,9 @@
 
 - ``frwatch_paragraphs``: a line break ends a sentence (titles and headings are sentences of their own).
 - ``frwatch_lexicon``: agencies, vendors and products from ``entities.jsonl`` added to ``doc.ents``.
-- ``frwatch_topic_lexicon``: per-sentence label scores from ``cues.toml``, aggregated per document, on
-  ``doc._.frwatch_scores``, ``doc._.frwatch_decisions`` and ``doc._.frwatch_evidence``. The transformer
-  classifier of issue [2 of 6] is another component writing the same extensions.
+- ``frwatch_topic_lexicon``: the keyword baseline: per-sentence label scores from ``cues.toml``, aggregated
+  per document, on ``doc._.frwatch_scores``, ``doc._.frwatch_decisions``, ``doc._.frwatch_evidence`` and
+  ``doc._.frwatch_thresholds``. The transformer classifier (:mod:`nlp.topic`) writes the same extensions.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from nlp.lexicon import Lexicon, load_lexicon
 from nlp.scoring import aggregate, score_sentence
 from store import LABELS, Evidence
 
-for _name, _default in (("frwatch_scores", None), ("frwatch_decisions", None), ("frwatch_evidence", None)):
+for _name, _default in (("frwatch_scores", None), ("frwatch_decisions", None), ("frwatch_evidence", None),
+                         ("frwatch_thresholds", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -108,6 +109,7 @@ class TopicLexicon:
         doc._.frwatch_decisions = {
             label: doc._.frwatch_scores[label] >= self.threshold for label in LABELS
         }
+        doc._.frwatch_thresholds = {label: self.threshold for label in LABELS}
         doc._.frwatch_evidence = {
             label: sorted(per_label[label], key=lambda e: (-e.score, e.start))[: self.keep]
             for label in LABELS

@@ -70,3 +70,13 @@ def load_lexicon(folder: Path) -> Lexicon:
     except (OSError, KeyError, ValueError, re.error, tomllib.TOMLDecodeError) as exc:
         raise LexiconError(f"lexicon in {folder} is unusable: {exc!r}; fix cues.toml / entities.jsonl") from exc
     return lexicon
+
+
+def lexicon_version(folder: Path) -> str:
+    """A short hash of the lexicon files; heads trained on lexical features record it."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("cues.toml", "entities.jsonl"):
+        digest.update((folder / name).read_bytes())
+    return "lexicon-" + digest.hexdigest()[:12]

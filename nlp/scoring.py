@@ -34,7 +34,8 @@ def _match(cues: tuple[Cue, ...], sentence: str) -> tuple[list[float], list[str]
         found = cue.pattern.search(sentence)
         if found:
             weights.append(cue.weight)
-            matched.append(found.group(0))
+            if found.group(0) not in matched:
+                matched.append(found.group(0))
     return weights, matched
 
 

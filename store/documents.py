@@ -119,3 +119,17 @@ def pending_documents(db: sqlite_utils.Database, limit: int) -> list[StoredDocum
 def count_pending(db: sqlite_utils.Database) -> int:
     """How many documents wait for the tagger."""
     return int(db.execute("SELECT count(*) FROM documents WHERE tag_status = 'pending'").fetchone()[0])
+
+
+def requeue_outdated(db: sqlite_utils.Database, model_version: str) -> int:
+    """Set tagged documents whose tags came from another model version back to pending.
+
+    :returns: how many documents were requeued
+    """
+    with transaction(db):
+        cursor = db.execute(
+            "UPDATE documents SET tag_status = 'pending' WHERE tag_status = 'tagged' "
+            "AND (model_version IS NULL OR model_version != ?)",
+            [model_version],
+        )
+    return int(cursor.rowcount or 0)

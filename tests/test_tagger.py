@@ -1,4 +1,5 @@
-"""The lexicon tagger (v0): label scores with evidence sentences, entities, and the blank-English fallback."""
+"""Both taggers (the trained classifier and the keyword baseline) on written examples: label decisions
+with evidence sentences, entities, and the blank-English fallback."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from nlp import NlpSettings, Tagger
 from nlp.pipeline import document_text
 
 
-@pytest.fixture(scope="module")
-def tagger() -> Tagger:
-    return Tagger(NlpSettings())
+@pytest.fixture(scope="module", params=["transformer", "lexicon"])
+def tagger(request) -> Tagger:
+    return Tagger(NlpSettings(classifier=request.param))
 
 
 def decisions(tagger: Tagger, title: str, text: str) -> dict[str, bool]:

@@ -1,0 +1,95 @@
+"""The topic classifier: the MiniLM encoder with trained heads, scoring passages with calibrated
+probabilities, and documents through windows of sentences.
+
+A document is read as windows: the title with its lead (up to :data:`LEAD_WORDS` words), then the rest in
+runs of whole sentences up to :data:`WINDOW_WORDS` words (the training passages are headlines, sentences
+and excerpts of this size). A label's document probability is its best window's. With the first pass on,
+a window with no lexicon cue at all skips the encoder and scores 0; the title window is always encoded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nlp.encoder import shared_encoder
+from nlp.features import feature_matrix, has_cue
+from nlp.heads import Heads, HeadsError, load_heads
+from nlp.lexicon import Lexicon, lexicon_version
+from store import LABELS
+
+LEAD_WORDS = 80
+WINDOW_WORDS = 60
+
+
+@dataclass(frozen=True)
+class Window:
+    """A run of sentences (indices into the document's sentence list) and its text."""
+
+    first: int
+    last: int
+    text: str
+
+
+def windows(sentences: list[str], title_count: int) -> list[Window]:
+    """Group sentences into the windows described in the module docstring.
+
+    :param sentences: the document's sentences in order, the title's first
+    :param title_count: how many of them belong to the title (usually 1)
+    """
+    out: list[Window] = []
+    start, words = 0, 0
+    limit = LEAD_WORDS
+    for i, sentence in enumerate(sentences):
+        n = len(sentence.split())
+        if i > start and (words + n > limit) and i >= title_count:
+            out.append(Window(start, i - 1, " ".join(sentences[start:i])))
+            start, words, limit = i, 0, WINDOW_WORDS
+        words += n
+    if start < len(sentences):
+        out.append(Window(start, len(sentences) - 1, " ".join(sentences[start:])))
+    return out
+
+
+class TopicModel:
+    """Calibrated per-label probabilities for passages."""
+
+    def __init__(self, heads_file: Path, lexicon: Lexicon, lexicon_dir: Path, first_pass: bool = True) -> None:
+        self.heads: Heads = load_heads(heads_file)
+        expected = lexicon_version(lexicon_dir)
+        if self.heads.meta["lexicon"] != expected:
+            raise HeadsError(
+                f"classifier heads {heads_file} were trained with {self.heads.meta['lexicon']}, "
+                f"not {expected}; run `frwatch train`"
+            )
+        self.lexicon = lexicon
+        self.first_pass = first_pass
+        self.encoder = shared_encoder()
+        self.version = self.heads.version
+        self.encoded = 0
+        self.skipped = 0
+
+    def probabilities(self, passages: list[str], always: set[int] | None = None) -> np.ndarray:
+        """``(len(passages), 3)`` calibrated probabilities in :data:`store.LABELS` order.
+
+        :param always: indices encoded even when the first pass would skip them
+        """
+        out = np.zeros((len(passages), len(LABELS)), dtype=np.float32)
+        chosen = [
+            i for i, p in enumerate(passages)
+            if not self.first_pass or (always and i in always) or has_cue(self.lexicon, p)
+        ]
+        self.encoded += len(chosen)
+        self.skipped += len(passages) - len(chosen)
+        if chosen:
+            texts = [passages[i] for i in chosen]
+            features = feature_matrix(self.lexicon, self.encoder.encode(texts), texts)
+            for j, label in enumerate(LABELS):
+                out[chosen, j] = self.heads.heads[label].probability(features)
+        return out
+
+    def threshold(self, label: str, threshold_set: str) -> float:
+        """The decision threshold of ``label`` in the named set."""
+        return self.heads.heads[label].thresholds[threshold_set].value

@@ -1,0 +1,68 @@
+"""The project's own labelled training data (``nlp/data/*.jsonl``) and its fixed split.
+
+Each example is assigned to ``train`` or ``valid`` by a hash of its id, so the split never changes when
+examples are added elsewhere, and an example never moves between sides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from store import LABELS
+
+DATA_DIR = Path(__file__).parent / "data"
+# Share of examples held out for validation (reported, never fitted on).
+VALID_PERCENT = 15
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled passage."""
+
+    id: str
+    register: str
+    title: str
+    text: str
+    labels: dict[str, int]
+
+    @property
+    def passage(self) -> str:
+        """Title and text as the classifier reads them."""
+        return join_passage(self.title, self.text)
+
+
+def join_passage(title: str, text: str) -> str:
+    """How a title and its text are put together for the encoder."""
+    title, text = title.strip(), text.strip()
+    if title and text:
+        return f"{title}. {text}" if title[-1] not in ".!?:" else f"{title} {text}"
+    return title or text
+
+
+def split_of(example_id: str) -> str:
+    """``train`` or ``valid``, fixed by the id."""
+    bucket = int(hashlib.sha256(example_id.encode()).hexdigest()[:8], 16) % 100
+    return "valid" if bucket < VALID_PERCENT else "train"
+
+
+def load_examples(folder: Path = DATA_DIR) -> list[Example]:
+    """Every example in ``folder/*.jsonl``, sorted by id."""
+    examples = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            try:
+                examples.append(
+                    Example(
+                        id=row["id"], register=row.get("register", ""), title=row.get("title", ""),
+                        text=row.get("text", ""), labels={label: int(row[label]) for label in LABELS},
+                    )
+                )
+            except KeyError as exc:
+                raise ValueError(f"{path}:{number}: missing field {exc}") from exc
+    return sorted(examples, key=lambda e: e.id)

@@ -1,0 +1,136 @@
+"""``frwatch classify`` and ``frwatch eval``: the classifier's file contracts and its measurement.
+
+classify reads JSON lines ``{"id", "title", "text"}`` and writes ``{"id", "scores": {label: p},
+"decisions": {label: 0|1}, "evidence": {label: [sentence, ...]}}``. eval classifies a file, compares with
+a labels file (``{"id", label: 0|1, ...}``; items without labels are ignored) and reports precision,
+recall and F1 at both threshold sets, the expected calibration error, and the keyword baseline (the
+lexicon tagger) on the same items.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from nlp.heads import THRESHOLD_SETS, load_heads
+from nlp.metrics import Scores, expected_calibration_error, prf
+from nlp.pipeline import Tagger
+from nlp.settings import NlpSettings
+from store import LABELS, Tagging
+
+BATCH = 64
+
+
+class InputError(Exception):
+    """An input file the user gave cannot be read as the contract says."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a classify input."""
+
+    id: str
+    title: str
+    text: str
+
+
+def read_items(path: Path) -> list[Item]:
+    """Items of a JSON-lines file; a bad line is an :class:`InputError` naming file and line."""
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc}); give a UTF-8 JSON-lines file") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            items.append(Item(id=str(row["id"]), title=str(row.get("title") or ""), text=str(row.get("text") or "")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}:{number}: not a JSON object with an \"id\" ({exc}); "
+                             'each line must look like {"id": ..., "title": ..., "text": ...}') from exc
+    return items
+
+
+def tag_items(tagger: Tagger, items: list[Item]) -> Iterator[tuple[Item, Tagging]]:
+    """Tag items in batches, in order."""
+    for start in range(0, len(items), BATCH):
+        chunk = items[start:start + BATCH]
+        yield from zip(chunk, tagger.tag_many([(i.title, i.text) for i in chunk]), strict=True)
+
+
+def contract_line(item: Item, tagging: Tagging) -> dict[str, Any]:
+    """The classify output record of one item."""
+    return {
+        "id": item.id,
+        "scores": {label: round(tagging.labels[label].score, 4) for label in LABELS},
+        "decisions": {label: int(tagging.labels[label].decision) for label in LABELS},
+        "evidence": {label: [e.sentence for e in tagging.labels[label].evidence] for label in LABELS},
+    }
+
+
+def classify_file(settings: NlpSettings, source: Path, out: TextIO) -> int:
+    """Classify ``source`` into ``out``; returns the number of items."""
+    items = read_items(source)
+    tagger = Tagger(settings)
+    for item, tagging in tag_items(tagger, items):
+        out.write(json.dumps(contract_line(item, tagging), ensure_ascii=False) + "\n")
+    return len(items)
+
+
+def read_labels(path: Path) -> dict[str, dict[str, int]]:
+    """Labels by id from a JSON-lines file."""
+    labels = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc}); give a UTF-8 JSON-lines labels file") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            labels[str(row["id"])] = {label: int(row[label]) for label in LABELS}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}:{number}: needs \"id\" and 0/1 for {', '.join(LABELS)} ({exc})") from exc
+    return labels
+
+
+@dataclass(frozen=True)
+class LabelReport:
+    """One label's measurements."""
+
+    label: str
+    by_threshold: dict[str, Scores]
+    ece: float
+    keyword: Scores
+
+
+def evaluate(settings: NlpSettings, source: Path, labels_path: Path) -> tuple[int, list[LabelReport]]:
+    """Measure the classifier and the keyword baseline on the labelled items of ``source``."""
+    labels = read_labels(labels_path)
+    items = [i for i in read_items(source) if i.id in labels]
+    if not items:
+        raise InputError(f"{labels_path}: none of its ids are in {source}")
+    tagger = Tagger(settings.model_copy(update={"classifier": "transformer"}))
+    baseline = Tagger(settings.model_copy(update={"classifier": "lexicon"}))
+    heads = load_heads(settings.heads_file)
+    scored = [t for _, t in tag_items(tagger, items)]
+    keyword = [t for _, t in tag_items(baseline, items)]
+    reports = []
+    for label in LABELS:
+        truth = np.array([labels[i.id][label] for i in items])
+        prob = np.array([t.labels[label].score for t in scored])
+        by_threshold = {
+            name: prf(truth, (prob >= heads.heads[label].thresholds[name].value).astype(int))
+            for name in THRESHOLD_SETS
+        }
+        kw = prf(truth, np.array([int(t.labels[label].decision) for t in keyword]))
+        reports.append(LabelReport(label, by_threshold, expected_calibration_error(truth, prob), kw))
+    return len(items), reports

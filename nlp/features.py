@@ -1,0 +1,46 @@
+"""Lexical features for the classifier heads: what the lexicon matcher sees in a passage.
+
+The encoder knows what a passage is about; the lexicon knows the exact names (Rekognition, ICE, BIPA)
+that a small encoder may blur. Both go into each head.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nlp.lexicon import Lexicon
+from nlp.scoring import score_sentence
+
+FEATURES = ("fr_cue", "le_cue", "cr_cue", "fr_blocked", "agency", "technology")
+
+
+def lexical_features(lexicon: Lexicon, passage: str) -> np.ndarray:
+    """A small vector of lexicon evidence for one passage."""
+    scores = score_sentence(lexicon, passage)
+    return np.array(
+        [
+            scores["facial_recognition"].score,
+            scores["law_enforcement"].score,
+            scores["civil_rights"].score,
+            float(any(b.search(passage) for b in lexicon.fr_blockers)),
+            float(any(c.pattern.search(passage) for c in lexicon.le_agencies)),
+            float(bool(lexicon.le_technology.search(passage))),
+        ],
+        dtype=np.float32,
+    )
+
+
+def has_cue(lexicon: Lexicon, passage: str) -> bool:
+    """Whether any label's cue appears: the cheap first pass sends only these passages to the encoder."""
+    return (
+        any(c.pattern.search(passage) for c in lexicon.fr_cues)
+        or any(c.pattern.search(passage) for c in lexicon.le_agencies)
+        or any(c.pattern.search(passage) for c in lexicon.cr_cues)
+        or any(b.search(passage) for b in lexicon.fr_blockers)
+    )
+
+
+def feature_matrix(lexicon: Lexicon, embeddings: np.ndarray, passages: list[str]) -> np.ndarray:
+    """Embeddings and lexical features side by side, one row per passage."""
+    lexical = np.stack([lexical_features(lexicon, p) for p in passages]) if passages else np.zeros((0, 6))
+    return np.hstack([embeddings, lexical]).astype(np.float32)

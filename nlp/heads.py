@@ -1,0 +1,99 @@
+"""The trained heads: per label a logistic regression over [embedding, lexical features], a Platt
+calibration, and two thresholds with their measured precision and recall.
+
+Stored as one small JSON file (``nlp/models/heads.json``, tens of KB) so it is committed and reviewed;
+its ``version`` is a hash of its content and becomes the ``model_version`` of every tag it produces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODELS_DIR = Path(__file__).parent / "models"
+HEADS_FILE = MODELS_DIR / "heads.json"
+THRESHOLD_SETS = ("balanced", "high_precision")
+
+
+class HeadsError(Exception):
+    """The heads file is missing or does not match this code."""
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A decision threshold on the calibrated probability and the error rates measured for it."""
+
+    value: float
+    precision: float
+    recall: float
+    valid_precision: float
+    valid_recall: float
+
+
+@dataclass(frozen=True)
+class Head:
+    """One label's classifier."""
+
+    weights: np.ndarray
+    bias: float
+    platt_a: float
+    platt_b: float
+    thresholds: dict[str, Threshold]
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities for rows of features."""
+        z = features @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-(self.platt_a * z + self.platt_b)))
+
+
+@dataclass(frozen=True)
+class Heads:
+    """All labels' heads plus what they were trained against."""
+
+    version: str
+    encoder: str
+    heads: dict[str, Head]
+    meta: dict[str, Any]
+
+
+def content_version(payload: dict[str, Any]) -> str:
+    """A short hash of everything but the version field itself."""
+    body = json.dumps({k: v for k, v in payload.items() if k != "version"}, sort_keys=True)
+    return "minilm-heads-" + hashlib.sha256(body.encode()).hexdigest()[:12]
+
+
+def save_heads(payload: dict[str, Any], path: Path = HEADS_FILE) -> str:
+    """Write a heads payload with its content version; returns the version."""
+    payload = {**payload, "version": content_version(payload)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return str(payload["version"])
+
+
+def load_heads(path: Path = HEADS_FILE) -> Heads:
+    """Read and check a heads file.
+
+    :raises HeadsError: when it is missing or its content does not match its version
+    """
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise HeadsError(f"classifier heads {path} unreadable ({exc}); run `frwatch train`") from exc
+    if payload.get("version") != content_version(payload):
+        raise HeadsError(f"classifier heads {path} were edited after training; run `frwatch train`")
+    heads = {}
+    for label, row in payload["labels"].items():
+        heads[label] = Head(
+            weights=np.asarray(row["weights"], dtype=np.float32),
+            bias=float(row["bias"]),
+            platt_a=float(row["platt"][0]),
+            platt_b=float(row["platt"][1]),
+            thresholds={name: Threshold(**row["thresholds"][name]) for name in THRESHOLD_SETS},
+        )
+    meta = {**payload.get("meta", {}), "lexicon": payload.get("lexicon", "")}
+    return Heads(version=payload["version"], encoder=payload["encoder"], heads=heads, meta=meta)

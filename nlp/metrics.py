@@ -1,0 +1,62 @@
+"""Classification metrics: precision/recall/F1 at a threshold, threshold choice, calibration error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Precision, recall and F1 of binary decisions."""
+
+    precision: float
+    recall: float
+    f1: float
+    positives: int
+
+
+def prf(truth: np.ndarray, decided: np.ndarray) -> Scores:
+    """Precision, recall and F1 of ``decided`` against ``truth`` (both 0/1 arrays)."""
+    tp = int(np.sum((truth == 1) & (decided == 1)))
+    fp = int(np.sum((truth == 0) & (decided == 1)))
+    fn = int(np.sum((truth == 1) & (decided == 0)))
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(precision, recall, f1, tp + fn)
+
+
+def best_f1_threshold(truth: np.ndarray, prob: np.ndarray) -> float:
+    """The threshold with the highest F1 (midpoint between neighbouring scores, for stability)."""
+    candidates = _candidates(prob)
+    f1s = [prf(truth, (prob >= t).astype(int)).f1 for t in candidates]
+    return float(candidates[int(np.argmax(f1s))])
+
+
+def precision_threshold(truth: np.ndarray, prob: np.ndarray, target: float) -> float:
+    """The lowest threshold whose precision reaches ``target`` (highest recall at that precision)."""
+    for t in _candidates(prob):
+        decided = (prob >= t).astype(int)
+        if decided.sum() and prf(truth, decided).precision >= target:
+            return float(t)
+    return 1.0
+
+
+def _candidates(prob: np.ndarray) -> np.ndarray:
+    values = np.unique(np.round(prob, 6))
+    mids = (values[:-1] + values[1:]) / 2 if len(values) > 1 else values
+    return np.unique(np.clip(np.concatenate([mids, [0.5]]), 0.01, 0.99))
+
+
+def expected_calibration_error(truth: np.ndarray, prob: np.ndarray, bins: int = 10) -> float:
+    """ECE: the mean gap between confidence and accuracy over equal-width probability bins."""
+    edges = np.linspace(0, 1, bins + 1)
+    total, n = 0.0, len(prob)
+    for low, high in pairwise(edges):
+        inside = (prob >= low) & ((prob < high) if high < 1 else (prob <= high))
+        if inside.any():
+            total += inside.sum() / n * abs(prob[inside].mean() - truth[inside].mean())
+    return float(total)

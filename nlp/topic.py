@@ -1,0 +1,118 @@
+"""The ``frwatch_topic`` spaCy component: the transformer classifier on a ``Doc``.
+
+It writes the same extensions as the lexicon component (``frwatch_scores``, ``frwatch_decisions``,
+``frwatch_evidence``, ``frwatch_thresholds``), so callers do not know which one ran. ``pipe`` batches the
+windows of many documents through the encoder at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp.classifier import TopicModel, windows
+from nlp.components import cached_lexicon
+from nlp.scoring import score_sentence
+from store import LABELS, Evidence
+
+
+def _sentences(doc: Doc) -> tuple[list[Span], int]:
+    spans = [s for s in doc.sents if s.text.strip()]
+    title_end = doc.text.find("\n\n")
+    title_count = sum(1 for s in spans if title_end < 0 or s.start_char < title_end) if title_end >= 0 else 1
+    return spans, max(1, title_count)
+
+
+class TopicComponent:
+    """Score documents with the trained heads and keep the best sentences as evidence."""
+
+    def __init__(self, model: TopicModel, threshold_set: str, evidence_per_label: int) -> None:
+        self.model = model
+        self.threshold_set = threshold_set
+        self.keep = evidence_per_label
+        self.thresholds = {label: model.threshold(label, threshold_set) for label in LABELS}
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        batch: list[Doc] = []
+        for doc in stream:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._score(batch)
+                batch = []
+        if batch:
+            yield from self._score(batch)
+
+    def _score(self, docs: list[Doc]) -> list[Doc]:
+        plans = []
+        passages: list[str] = []
+        always: set[int] = set()
+        for doc in docs:
+            spans, title_count = _sentences(doc)
+            wins = windows([s.text.strip() for s in spans], title_count)
+            if wins:
+                always.add(len(passages))  # the title window is always encoded
+            plans.append((spans, wins, len(passages)))
+            passages.extend(w.text for w in wins)
+        probs = self.model.probabilities(passages, always)
+
+        # Evidence: sentences of the two best windows of each positive label, scored one by one.
+        wanted: list[tuple[int, int]] = []  # (doc index, sentence index)
+        for d, (_spans, wins, offset) in enumerate(plans):
+            for j, label in enumerate(LABELS):
+                if not wins or probs[offset:offset + len(wins), j].max() < self.thresholds[label]:
+                    continue
+                best = sorted(range(len(wins)), key=lambda k: -probs[offset + k, j])[:2]
+                for k in best:
+                    wanted.extend((d, i) for i in range(wins[k].first, wins[k].last + 1))
+        wanted = sorted(set(wanted))
+        sentence_probs = self.model.probabilities([plans[d][0][i].text.strip() for d, i in wanted])
+        by_sentence = {key: sentence_probs[n] for n, key in enumerate(wanted)}
+
+        for d, doc in enumerate(docs):
+            spans, wins, offset = plans[d]
+            scores, decisions, evidence = {}, {}, {}
+            for j, label in enumerate(LABELS):
+                window_probs = probs[offset:offset + len(wins), j]
+                score = float(window_probs.max()) if len(wins) else 0.0
+                scores[label] = round(score, 4)
+                decisions[label] = score >= self.thresholds[label]
+                found = []
+                if decisions[label]:
+                    for (dd, i), p in by_sentence.items():
+                        # Half the threshold: a sentence that supports the label on its own, if weaker.
+                        if dd == d and p[j] >= self.thresholds[label] / 2:
+                            found.append(self._evidence(spans[i], float(p[j]), label))
+                    if not found:  # the context decided, no single sentence did: show the best window's start
+                        k = int(window_probs.argmax())
+                        found.append(self._evidence(spans[wins[k].first], score, label))
+                evidence[label] = sorted(found, key=lambda e: (-e.score, e.start))[: self.keep]
+            doc._.frwatch_scores = scores
+            doc._.frwatch_decisions = decisions
+            doc._.frwatch_evidence = evidence
+            doc._.frwatch_thresholds = dict(self.thresholds)
+        return docs
+
+    def _evidence(self, span: Span, score: float, label: str) -> Evidence:
+        text = span.text.strip()
+        start = span.start_char + (len(span.text) - len(span.text.lstrip()))
+        matched = score_sentence(self.model.lexicon, text)[label].matched
+        return Evidence(text, round(score, 4), start, start + len(text), matched)
+
+
+@Language.factory(
+    "frwatch_topic",
+    default_config={"heads_file": "", "lexicon_dir": "", "threshold_set": "balanced", "evidence_per_label": 3,
+                    "first_pass": True},
+)
+def make_topic(
+    nlp: Language, name: str, heads_file: str, lexicon_dir: str, threshold_set: str, evidence_per_label: int,
+    first_pass: bool,
+) -> TopicComponent:
+    model = TopicModel(Path(heads_file), cached_lexicon(lexicon_dir), Path(lexicon_dir), first_pass)
+    return TopicComponent(model, threshold_set, evidence_per_label)
