@@ -56,6 +56,7 @@ QUERIES = {
     "search": {"q": 'face "recognition'},
     "filings_by_company": {"company": "amazon", "form": ""},
     "new_mentions_atom": {},
+    "relations": {"action": ""},
 }
 
 

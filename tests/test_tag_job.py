@@ -28,3 +28,15 @@ def test_tag_pending_then_rerun_then_change(fresh_db):
         "where t.label = 'facial_recognition' and t.decision = 1 order by 1"
     ).fetchall()
     assert [r[0] for r in positive] == ["https://e.org/1", "https://e.org/2"]
+
+
+def test_documents_of_an_older_model_are_retagged(fresh_db):
+    tagger = Tagger(NlpSettings())
+    store.upsert_document(fresh_db, document("https://e.org/1"))
+    store.upsert_document(fresh_db, document("https://e.org/2", title="Weather", text="Rain all week, then sun."))
+    assert tag_pending(fresh_db, tagger).tagged == 2
+    fresh_db.execute("update documents set model_version = 'an-older-model' where canonical_url = 'https://e.org/2'")
+    report = tag_pending(fresh_db, tagger)
+    assert (report.requeued, report.tagged) == (1, 1)
+    versions = {r[0] for r in fresh_db.execute("select distinct model_version from tags")}
+    assert versions == {tagger.model_version}

@@ -1,0 +1,116 @@
+"""The trained classifier: its files, windows, relations, and the classify / eval / train contracts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nlp import NlpSettings, Tagger
+from nlp.classifier import TopicModel, windows
+from nlp.dataset import load_examples, split_of
+from nlp.encoder import shared_encoder
+from nlp.heads import HEADS_FILE, content_version, load_heads
+from nlp.lexicon import lexicon_version, load_lexicon
+from nlp.settings import LEXICON_DIR
+from nlp.train import fit_heads
+from store import LABELS
+from tests.conftest import run_frwatch
+
+
+def test_heads_file_matches_its_version_and_the_lexicon():
+    payload = json.loads(HEADS_FILE.read_text())
+    assert payload["version"] == content_version(payload)
+    assert payload["lexicon"] == lexicon_version(LEXICON_DIR), "lexicon changed: run `frwatch train`"
+    heads = load_heads()
+    TopicModel(HEADS_FILE, load_lexicon(LEXICON_DIR), LEXICON_DIR)  # refuses a mismatched lexicon
+    for label in LABELS:
+        head = heads.heads[label]
+        assert head.thresholds["high_precision"].precision >= 0.97
+        assert 0 < head.thresholds["balanced"].value < 1
+        assert payload["labels"][label]["valid_ece"] <= 0.06, "calibration error on project validation data"
+
+
+def test_windows_keep_the_title_with_its_lead_and_cover_every_sentence():
+    sentences = ["A title"] + [" ".join(["word"] * 30)] * 6
+    wins = windows(sentences, title_count=1)
+    assert wins[0].first == 0 and wins[0].last >= 1
+    covered = [i for w in wins for i in range(w.first, w.last + 1)]
+    assert covered == list(range(len(sentences)))
+    assert all(len(w.text.split()) <= 90 for w in wins)
+
+
+def test_relations_from_sentences_tagged_fr_and_le():
+    tagger = Tagger(NlpSettings())
+    result = tagger.tag(
+        "Sheriff's office buys face-matching software",
+        "The Washington County Sheriff's Office signed a contract to license Amazon Rekognition for its "
+        "booking-photo archive. Amazon later halted police use of Rekognition for a year.",
+    )
+    actions = {(r.action, r.product) for r in result.relations}
+    assert ("sells", "Amazon Rekognition") in actions
+    assert ("halts", "Amazon Rekognition") in actions
+    assert all(r.agency for r in result.relations)
+
+
+def test_fit_heads_writes_a_loadable_calibrated_file(tmp_path):
+    examples = [e for e in load_examples() if split_of(e.id) == "train"][::12] + \
+        [e for e in load_examples() if split_of(e.id) == "valid"][::6]
+    path = tmp_path / "heads.json"
+    lexicon = load_lexicon(LEXICON_DIR)
+    report = fit_heads(examples, shared_encoder(), lexicon, lexicon_version(LEXICON_DIR), path, folds=3)
+    heads = load_heads(path)
+    assert heads.version == report.version and len(report.rows) == 6
+    assert {r["threshold_set"] for r in report.rows} == {"balanced", "high_precision"}
+    again = fit_heads(examples, shared_encoder(), lexicon, lexicon_version(LEXICON_DIR), tmp_path / "b.json",
+                      folds=3)
+    assert again.version == report.version, "training is deterministic"
+
+
+@pytest.fixture(scope="module")
+def items_file(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("classify")
+    rows = [
+        {"id": "a", "title": "Police in Lakeport adopt face recognition",
+         "text": "Officers will compare suspects' photos with the state's licence database. Critics warned of "
+                 "misidentifications of Black residents."},
+        {"id": "b", "title": "New phone unlocks with your face", "text": "Face ID now works with a mask on."},
+        {"id": "c", "title": "Storage prices fall", "text": "A colder archive tier launched today."},
+    ]
+    (folder / "items.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    labels = [{"id": "a", "facial_recognition": 1, "law_enforcement": 1, "civil_rights": 1},
+              {"id": "b", "facial_recognition": 1, "law_enforcement": 0, "civil_rights": 0},
+              {"id": "c", "facial_recognition": 0, "law_enforcement": 0, "civil_rights": 0}]
+    (folder / "labels.jsonl").write_text("".join(json.dumps(r) + "\n" for r in labels))
+    return folder
+
+
+def test_classify_contract(items_file):
+    result = run_frwatch("classify", "--input", "items.jsonl", "--output", "out.jsonl", cwd=items_file)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in (items_file / "out.jsonl").read_text().splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", "c"]
+    for o in out:
+        assert set(o) == {"id", "scores", "decisions", "evidence"}
+        assert set(o["scores"]) == set(o["decisions"]) == set(o["evidence"]) == set(LABELS)
+        assert all(0 <= p <= 1 for p in o["scores"].values()) and set(o["decisions"].values()) <= {0, 1}
+    a, b, c = out
+    assert a["decisions"] == {"facial_recognition": 1, "law_enforcement": 1, "civil_rights": 1}
+    assert b["decisions"] == {"facial_recognition": 1, "law_enforcement": 0, "civil_rights": 0}
+    assert c["decisions"] == {"facial_recognition": 0, "law_enforcement": 0, "civil_rights": 0}
+    assert any("misidentifications" in s for s in a["evidence"]["civil_rights"])
+    assert c["evidence"]["facial_recognition"] == []
+
+
+def test_classify_bad_line_is_one_clear_error(tmp_path):
+    (tmp_path / "bad.jsonl").write_text('{"id": "x", "title": "ok"}\nnot json\n')
+    result = run_frwatch("classify", "--input", "bad.jsonl", "--output", "o.jsonl", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "bad.jsonl:2" in result.stderr
+
+
+def test_eval_reports_both_thresholds_calibration_and_baseline(items_file):
+    result = run_frwatch("eval", "items.jsonl", "--labels", "labels.jsonl", cwd=items_file)
+    assert result.returncode == 0, result.stderr
+    for needle in ("balanced", "high_precision", "ECE", "keyword", "macro-F1", "3 labelled items"):
+        assert needle in result.stdout
