@@ -18,9 +18,10 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(expr, re.IGNORECASE))
     for name, expr in (
         ("bans", r"\b(bans?|banned|banning|prohibit\w*|outlaw\w*|barred|bars)\b"),
-        ("halts", r"\b(halt\w*|paus\w*|moratorium|suspend\w*|stop(s|ped|ping)?|exit\w*|withdr[ae]w\w*|"
-                  r"no longer|end(s|ed|ing)? (its|the) (sale|use))\b"),
-        ("sells", r"\b(sells?|sold|selling|sales?|suppl(y|ies|ied)|licens\w*|market(s|ed|ing)|pitch(ed|es|ing)|"
+        ("halts", r"\b(halt\w*|paus\w*|moratorium|suspend\w*|stop(s|ped|ping)?|exit\w*|withdr[ae]w\w*|quit(s|ting)?|"
+                  r"refus\w*|no longer|no (\w+ )?sales|end(s|ed|ing)? (its|the) (sale|use))\b"),
+        ("sells", r"\b(sells?|sold|selling|sales?|buys?|bought|buying|purchas\w*|procur\w*|"
+                  r"suppl(y|ies|ied)|licens\w*|market(s|ed|ing)|pitch(ed|es|ing)|"
                   r"contract\w*|offer(s|ed|ing)?|provid\w*)\b"),
         ("pilots", r"\b(pilot\w*|trial\w*|test(s|ed|ing)?)\b"),
         ("uses", r"\b(use[sd]?|using|deploy\w*|ran|runs?|running|rel(y|ies|ied)|adopt\w*|search(ed|es|ing)?|"
