@@ -39,23 +39,32 @@ class Item:
     text: str
 
 
-def read_items(path: Path) -> list[Item]:
-    """Items of a JSON-lines file; a bad line is an :class:`InputError` naming file and line."""
-    items = []
+def json_lines(path: Path, shape: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` for each non-empty line; unreadable input is one :class:`InputError`.
+
+    :param shape: what a line should look like, for the error message
+    """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc}); give a UTF-8 JSON-lines file") from exc
+        raise InputError(f"{path}: cannot read ({exc}); give a UTF-8 JSON-lines file of {shape}") from exc
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            items.append(Item(id=str(row["id"]), title=str(row.get("title") or ""), text=str(row.get("text") or "")))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}:{number}: not a JSON object with an \"id\" ({exc}); "
-                             'each line must look like {"id": ..., "title": ..., "text": ...}') from exc
-    return items
+        except ValueError as exc:
+            raise InputError(f"{path}:{number}: not JSON ({exc}); each line must be {shape}") from exc
+        if not isinstance(row, dict) or "id" not in row:
+            raise InputError(f'{path}:{number}: no "id"; each line must be {shape}')
+        yield number, row
+
+
+def read_items(path: Path) -> list[Item]:
+    """Items of a classify input file."""
+    shape = '{"id": ..., "title": ..., "text": ...}'
+    return [Item(id=str(row["id"]), title=str(row.get("title") or ""), text=str(row.get("text") or ""))
+            for _, row in json_lines(path, shape)]
 
 
 def tag_items(tagger: Tagger, items: list[Item]) -> Iterator[tuple[Item, Tagging]]:
@@ -86,19 +95,13 @@ def classify_file(settings: NlpSettings, source: Path, out: TextIO) -> int:
 
 def read_labels(path: Path) -> dict[str, dict[str, int]]:
     """Labels by id from a JSON-lines file."""
+    shape = '{"id": ..., ' + ", ".join(f'"{label}": 0|1' for label in LABELS) + "}"
     labels = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc}); give a UTF-8 JSON-lines labels file") from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for number, row in json_lines(path, shape):
         try:
-            row = json.loads(line)
             labels[str(row["id"])] = {label: int(row[label]) for label in LABELS}
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}:{number}: needs \"id\" and 0/1 for {', '.join(LABELS)} ({exc})") from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path}:{number}: missing or non-0/1 label {exc}; each line must be {shape}") from exc
     return labels
 
 
