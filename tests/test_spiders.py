@@ -123,3 +123,15 @@ def test_unknown_source_is_one_line(demo_server, tmp_path):
     config = write_config(tmp_path, demo_server)
     result = run_frwatch("--config", str(config), "crawl", "nope", cwd=tmp_path)
     assert result.returncode == 2 and "no source with id 'nope'" in result.stderr
+
+
+def test_demo_edgar_has_filing_folders(demo_server):
+    import urllib.request
+
+    company = demo_server.site.companies[0]
+    filing = company["filings"][0]
+    accession = filing["accessionNumber"].replace("-", "")
+    folder = f"{demo_server.base_url}/sec/Archives/edgar/data/{company['cik']}/{accession}/"
+    listing = json.loads(urllib.request.urlopen(folder + "index.json").read())
+    assert listing["directory"]["item"][0]["name"] == filing["primaryDocument"]
+    assert filing["primaryDocument"] in urllib.request.urlopen(folder).read().decode()

@@ -25,6 +25,7 @@ ROUTES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^/aws/blogs/(?P<blog>[\w-]+)/feed/$"), "blog_feed"),
     (re.compile(r"^/aws/blogs/(?P<blog>[\w-]+)/(?P<slug>[\w-]+)/$"), "post"),
     (re.compile(r"^/sec-data/submissions/CIK(?P<cik>\d{10})\.json$"), "submissions"),
+    (re.compile(r"^/sec/Archives/edgar/data/(?P<cik>\d+)/(?P<folder>\d{18})/(?P<name>index\.json)?$"), "folder"),
     (re.compile(r"^/sec/Archives/edgar/data/(?P<cik>\d+)/(?P<folder>\d{18})/(?P<name>[\w.-]+)$"), "filing"),
 ]
 
@@ -92,6 +93,8 @@ def _answer(site: DemoSite, name: str, args: dict[str, str]) -> Page | None:
         return site.post_page(args["blog"], args["slug"])
     if name == "submissions":
         return site.submissions(int(args["cik"]))
+    if name == "folder":
+        return site.filing_folder(int(args["cik"]), args["folder"], as_json=bool(args.get("name")))
     if name == "filing":
         return site.filing_document(int(args["cik"]), args["folder"], args["name"])
     return None

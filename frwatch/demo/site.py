@@ -225,16 +225,37 @@ class DemoSite:
     def filing_path(self, filing: dict[str, Any]) -> Path:
         return CONTENT / "edgar" / "docs" / filing["file"]
 
-    def filing_document(self, cik: int, folder: str, name: str) -> Page | None:
+    def _filing(self, cik: int, folder: str) -> dict[str, Any] | None:
         for company in self.companies:
-            if int(company["cik"]) != cik:
-                continue
-            for filing in company["filings"]:
-                if filing["accessionNumber"].replace("-", "") == folder and filing["primaryDocument"] == name:
-                    kind = "text/plain" if name.endswith(".txt") else "text/html"
-                    return Page(self.filing_path(filing).read_bytes(), kind)
+            if int(company["cik"]) == cik:
+                for filing in company["filings"]:
+                    if filing["accessionNumber"].replace("-", "") == folder:
+                        return dict(filing)
         return None
 
+    def filing_folder(self, cik: int, folder: str, as_json: bool) -> Page | None:
+        """A filing's folder listing, as EDGAR serves it (HTML, or ``index.json``)."""
+        filing = self._filing(cik, folder)
+        if filing is None:
+            return None
+        name, size = filing["primaryDocument"], len(self.filing_path(filing).read_bytes())
+        base = f"/Archives/edgar/data/{cik}/{folder}"
+        if as_json:
+            listing = {"directory": {"name": base, "parent-dir": f"/Archives/edgar/data/{cik}",
+                                     "item": [{"name": name, "type": "text.gif", "size": str(size),
+                                               "last-modified": f"{filing['filingDate']} 16:00:00"}]}}
+            return Page(json.dumps(listing).encode(), "application/json")
+        rows = f'<tr><td><a href="{self.base}/sec{base}/{name}">{_escape(name)}</a></td><td>{size}</td></tr>'
+        html = f"<html><head><title>Index of {base}</title></head><body><table>{rows}</table></body></html>"
+        return Page(html.encode(), "text/html; charset=utf-8")
+
+    def filing_document(self, cik: int, folder: str, name: str) -> Page | None:
+        """A filing's primary document."""
+        filing = self._filing(cik, folder)
+        if filing is None or filing["primaryDocument"] != name:
+            return None
+        kind = "text/plain" if name.endswith(".txt") else "text/html"
+        return Page(self.filing_path(filing).read_bytes(), kind)
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
