@@ -14,6 +14,11 @@ def tagger(request) -> Tagger:
     return Tagger(NlpSettings(classifier=request.param))
 
 
+@pytest.fixture(scope="module")
+def transformer() -> Tagger:
+    return Tagger(NlpSettings())
+
+
 def decisions(tagger: Tagger, title: str, text: str) -> dict[str, bool]:
     return {label: result.decision for label, result in tagger.tag(title, text).labels.items()}
 
@@ -40,10 +45,35 @@ def test_police_face_recognition_with_bias_claim(tagger):
          {"facial_recognition": False, "law_enforcement": True, "civil_rights": False}),
         ("New storage tier", "Today we are launching a colder S3 storage class for archives kept for years.",
          {"facial_recognition": False, "law_enforcement": False, "civil_rights": False}),
+        ("Doorbell camera review", "The new doorbell records 2K video and sends a motion alert when a parcel "
+         "is left on the porch.", {"facial_recognition": False, "law_enforcement": False, "civil_rights": False}),
+        ("Town bans biometric systems", "The select board voted 3-2 to bar town departments, including police, "
+         "from buying face recognition systems. The order gives no reason.",
+         {"facial_recognition": True, "law_enforcement": True, "civil_rights": False}),
+        ("Army tests face matching on drones", "The Pentagon's research office will test whether drones can "
+         "match faces of enemy combatants on the battlefield.",
+         {"facial_recognition": True, "law_enforcement": False, "civil_rights": False}),
     ],
 )
 def test_hard_negatives(tagger, title, text, expected):
     assert decisions(tagger, title, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("Predictive policing contract renewed", "The police department renewed its contract for software that "
+         "forecasts burglary hot spots from past incident reports.",
+         {"facial_recognition": False, "law_enforcement": True, "civil_rights": False}),
+        ("Ad tracking study", "Researchers found that popular weather apps share precise location data with "
+         "dozens of advertisers without users' knowledge, a privacy violation regulators are examining.",
+         {"facial_recognition": False, "law_enforcement": False, "civil_rights": True}),
+        ("Retailer scans shoppers' faces", "Civil liberties groups said the chain collected faceprints without "
+         "consent.", {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
+    ],
+)
+def test_families_the_keyword_list_misses(transformer, title, text, expected):
+    assert decisions(transformer, title, text) == expected
 
 
 def test_evidence_offsets_point_at_the_sentence(tagger):
