@@ -16,10 +16,14 @@ import lxml.html
 import trafilatura
 import trafilatura.settings
 from dateutil import parser as dateparser
+from trafilatura.utils import load_html
 
 # Fewer words than this is navigation or an error page, not an article (the shortest real item in the
 # demo's news and blog posts is over 150 words; wire briefs run 40 and more).
 MIN_WORDS = 12
+# trafilatura without its fallback extractors: on the 181-page extraction benchmark F1 0.966 against
+# 0.965 with them, 21 ms against 30 ms a page (`make real`, 2026-11-26).
+FAST = True
 # A few very frequent English function words: a page whose text is mostly these is English. Used only
 # when the page does not declare its language.
 _ENGLISH = {"the", "and", "of", "to", "a", "in", "is", "that", "for", "it", "on", "was", "with", "as", "by"}
@@ -107,8 +111,7 @@ def _meta(tree: lxml.html.HtmlElement, *keys: str) -> list[str]:
     return values
 
 
-def _guess_language(tree: lxml.html.HtmlElement, text: str) -> str | None:
-    declared = tree.get("lang") or ""
+def _guess_language(declared: str, text: str) -> str | None:
     if declared:
         return declared.split("-")[0].lower()
     words = re.findall(r"[a-z]+", text.lower()[:3000])
@@ -126,42 +129,41 @@ def extract(html: bytes | str, url: str | None = None) -> Extracted | None:
     """
     if (isinstance(html, bytes) and not html.strip()) or (isinstance(html, str) and not html.strip()):
         return None
-    try:
-        tree = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
-        return None
-    result = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True
-    )
-    if not isinstance(result, trafilatura.settings.Document) or len((result.text or "").split()) < MIN_WORDS:
+    # One parse serves both: trafilatura's loader (which also detects the encoding of bytes), then our
+    # metadata reads, then trafilatura's extraction on the same tree (it prunes the tree, so it goes last).
+    tree = load_html(html)
+    if tree is None:
         return None
     articles = _jsonld_articles(tree)
     ld = articles[0] if articles else {}
-    title = (
-        _names(ld.get("headline"))
-        or next(iter(_meta(tree, "og:title", "twitter:title")), None)
-        or result.title
-        or ""
-    ).strip()
-    author = _names(ld.get("author")) or next(iter(_meta(tree, "author", "article:author")), None) or result.author
-    published = to_utc(
-        _names(ld.get("datePublished"))
-        or next(iter(_meta(tree, "article:published_time", "datePublished", "pubdate")), None)
-        or result.date
+    title = _names(ld.get("headline")) or next(iter(_meta(tree, "og:title", "twitter:title")), None)
+    author = _names(ld.get("author")) or next(iter(_meta(tree, "author", "article:author")), None)
+    stamp = _names(ld.get("datePublished")) or next(
+        iter(_meta(tree, "article:published_time", "datePublished", "pubdate")), None
     )
+    canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None)
+    categories = tuple(dict.fromkeys(_meta(tree, "article:tag", "article:section")))
+    declared_language = tree.get("lang") or ""
+    # trafilatura's own metadata search is the slow part of its run: only when the page declares too little.
+    result = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=not (title and stamp), include_comments=False, include_tables=True, fast=FAST
+    )
+    if not isinstance(result, trafilatura.settings.Document) or len((result.text or "").split()) < MIN_WORDS:
+        return None
+    title = (title or result.title or "").strip()
+    author = author or result.author
+    published = to_utc(stamp or result.date)
     text = (result.text or "").strip()
     # trafilatura keeps the headline as the first line of the text; the title is stored apart.
     first, _, rest = text.partition("\n")
     if title and first.strip() == title and rest.strip():
         text = rest.strip()
-    canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None)
-    categories = tuple(dict.fromkeys(_meta(tree, "article:tag", "article:section")))
     return Extracted(
         title=title,
         author=author,
         published=published,
         text=text,
-        language=_guess_language(tree, text),
+        language=_guess_language(declared_language, text),
         canonical_url=str(canonical) if canonical else None,
         categories=categories,
     )
