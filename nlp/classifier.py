@@ -4,7 +4,8 @@ probabilities, and documents through windows of sentences.
 A document is read as windows: the title with its lead (up to :data:`LEAD_WORDS` words), then the rest in
 runs of whole sentences up to :data:`WINDOW_WORDS` words (the training passages are headlines, sentences
 and excerpts of this size). A label's document probability is its best window's. With the first pass on,
-a window with no lexicon cue at all skips the encoder and scores 0; the title window is always encoded.
+a window with no lexicon cue at all skips the encoder and scores 0; a document of a single window is
+always encoded.
 """
 
 from __future__ import annotations

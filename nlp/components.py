@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -35,10 +37,12 @@ def cached_lexicon(folder: str) -> Lexicon:
 
 @Language.component("frwatch_paragraphs")
 def paragraphs(doc: Doc) -> Doc:
-    """Start a sentence after every line break (the parser respects preset boundaries)."""
-    for token in doc[:-1]:
-        if ("\n" in token.text_with_ws and not token.is_space) or (token.is_space and "\n" in token.text):
-            doc[token.i + 1].is_sent_start = True
+    """Start a sentence after every line break (the sentencizer and parser respect preset boundaries)."""
+    starts = doc.to_array("IDX")
+    for match in re.finditer(r"\n\s*", doc.text):
+        i = int(np.searchsorted(starts, match.end()))
+        if 0 < i < len(doc):
+            doc[i].is_sent_start = True
     return doc
 
 

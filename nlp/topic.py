@@ -55,8 +55,10 @@ class TopicComponent:
         for doc in docs:
             spans, title_count = _sentences(doc)
             wins = windows([s.text.strip() for s in spans], title_count)
-            if wins:
-                always.add(len(passages))  # the title window is always encoded
+            if len(wins) == 1:
+                # A short item (a headline, an excerpt) is all there is: always read it. Longer documents
+                # go through the first pass window by window, title and lead included.
+                always.add(len(passages))
             plans.append((spans, wins, len(passages)))
             passages.extend(w.text for w in wins)
         probs = self.model.probabilities(passages, always)
