@@ -37,11 +37,21 @@ def test_demo_builds_database_and_digest(demo_run):
     assert "new mention" in message["Subject"]
 
 
-def test_demo_replaces_an_earlier_database(demo_run):
+def test_demo_database_has_one_run_per_source_and_is_sound(demo_run):
     folder, _ = demo_run
     db = sqlite3.connect(folder / "data/demo.db")
-    assert db.execute("select count(*) from crawl_runs").fetchone()[0] == 6  # one per source, one run
+    assert db.execute("select count(*) from crawl_runs where status = 'finished'").fetchone()[0] == 6
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_demo_replaces_an_earlier_database(tmp_path):
+    from frwatch.demo.run import remove_database
+
+    path = tmp_path / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").write_text("old")
+    remove_database(path)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.fixture

@@ -97,8 +97,11 @@ def test_entities_agencies_vendors_products(tagger):
     assert sum(1 for e in result.entities if e.kind == "agency") == 2  # "ice" in lower case is not ICE
 
 
-def test_blank_english_fallback_still_tags(tmp_path):
+def test_without_the_spacy_model_tagging_still_works(tmp_path):
     fallback = Tagger(NlpSettings(spacy_model="no_such_model_installed"))
-    assert fallback.nlp.pipe_names[0] == "frwatch_paragraphs" or "sentencizer" in fallback.nlp.pipe_names
-    result = fallback.tag("Met Police deploy live facial recognition", "Critics called it mass surveillance.")
+    assert fallback.ner is None
+    result = fallback.tag("Met Police deploy live facial recognition in Westminster",
+                          "Critics called it mass surveillance.")
     assert all(r.decision for r in result.labels.values())
+    kinds = {e.kind for e in result.entities}
+    assert "agency" in kinds and "place" not in kinds  # lexicon entities only
