@@ -26,13 +26,23 @@ def filing_text(body: bytes | str) -> tuple[str, str]:
     raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     if "<html" not in raw[:5000].lower() and "<body" not in raw[:20000].lower():
         return "", _tidy(re.sub(r"<[^>]{0,200}>", " ", raw))
-    tree = lxml.html.fromstring(raw)
+    try:
+        # Bytes go to lxml as bytes: EDGAR's XHTML documents carry an XML declaration with an encoding,
+        # which lxml refuses on an already-decoded string.
+        tree = lxml.html.fromstring(body if isinstance(body, bytes) else raw.encode("utf-8"))
+    except (etree.ParserError, ValueError):
+        return "", _tidy(re.sub(r"<[^>]{0,200}>", " ", raw))
     etree.strip_elements(tree, "script", "style", with_tail=False)
     title = " ".join((tree.findtext(".//title") or "").split())
     parts: list[str] = []
 
     def walk(node: lxml.html.HtmlElement) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
+        if tag == "tr":
+            # A row is one line whatever blocks its cells hold (EDGAR cells often wrap <p> or <div>).
+            cells = [" ".join(cell.text_content().split()) for cell in node.xpath("./td|./th")]
+            parts.append("\n" + " | ".join(c for c in cells if c) + "\n")
+            return
         if tag in _BLOCKS:
             parts.append("\n")
         elif tag in _CELLS:
