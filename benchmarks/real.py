@@ -74,6 +74,14 @@ def edgar() -> None:
         forms = sorted({r.form for r in kept})
         print(f"  edgar {name}: {len(refs)} filings, {len(kept)} followed ({', '.join(forms)})")
         assert all(r.accession and r.primary_document for r in kept), name
+    from crawler.edgar.forms import parse_filing
+
+    for name in ("Oracle.8-K.html", "1800Flowers.8-K.html", "BuckleInc.8-K.html", "troweprice.DEF14A.html",
+                 "0000893739-20-000019.txt"):
+        record = parse_filing((REAL / "edgar" / name).read_bytes())
+        found = record.get("votes") if record["form"] == "8-K" else record.get("proposals")
+        print(f"  edgar parse-filing {name}: form {record['form']}, company {record['company']!r}, "
+              f"{len(found or [])} {'votes' if record['form'] == '8-K' else 'proposals'}")
 
 
 def main() -> int:

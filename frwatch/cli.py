@@ -266,6 +266,17 @@ def train(ctx: click.Context) -> None:
     console.print(table)
 
 
+@main.command(name="parse-filing")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--form", default=None, help="The form (e.g. DEF 14A, 8-K) when known; detected otherwise.")
+def parse_filing(path: str, form: str | None) -> None:
+    """Parse an EDGAR filing document (HTML, text or SGML .txt) and print JSON: a proxy's proposals or an
+    8-K's vote results."""
+    from crawler.edgar.forms import parse_filing as run_parse
+
+    sys.stdout.write(json.dumps(run_parse(Path(path).read_bytes(), form), ensure_ascii=False, indent=1) + "\n")
+
+
 def _print_runs(runs: list[dict[str, object]]) -> None:
     table = Table("run", "source", "started", "status", "requests", "new", "updated", "unchanged", "failed",
                   title="Crawl runs")
