@@ -91,6 +91,8 @@ class StorePipeline:
         self.counts.responses = {
             key[len(prefix):]: int(value) for key, value in stats.items() if key.startswith(prefix)
         }
+        # Pages answered 304 were not downloaded again: unchanged documents.
+        self.counts.unchanged += int(stats.get("frwatch/not_modified/document", 0))
         self.counts.failed += sum(
             int(value) for key, value in stats.items()
             if key.startswith(("frwatch/failed/", "frwatch/refused", "spider_exceptions/",

@@ -27,6 +27,7 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOADER_MIDDLEWARES = {
     # Runs before any connection is made, so a refused host is never contacted.
     "crawler.middlewares.PrivateAddressMiddleware": 50,
+    "crawler.conditional.ConditionalGetMiddleware": 60,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalizePipeline": 100,

@@ -13,8 +13,10 @@ from store.documents import (
     ensure_source,
     now_utc,
     pending_documents,
+    remember_validators,
     requeue_outdated,
     upsert_document,
+    validators_for,
 )
 from store.queries import SearchHit, document_counts, escape_fts, label_counts, last_crawl_runs, mentions, search
 from store.records import (
@@ -65,10 +67,12 @@ __all__ = [
     "now_utc",
     "open_store",
     "pending_documents",
+    "remember_validators",
     "requeue_outdated",
     "search",
     "start_crawl_run",
     "transaction",
     "upsert_document",
+    "validators_for",
     "write_tagging",
 ]

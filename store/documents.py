@@ -133,3 +133,25 @@ def requeue_outdated(db: sqlite_utils.Database, model_version: str) -> int:
             [model_version],
         )
     return int(cursor.rowcount or 0)
+
+
+def validators_for(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | None] | None:
+    """The ETag and Last-Modified last seen for ``url``: a stored document's, else a feed's."""
+    row = db.execute(
+        "SELECT etag, last_modified FROM documents WHERE url = ? AND (etag IS NOT NULL OR last_modified IS NOT NULL) "
+        "UNION ALL SELECT etag, last_modified FROM http_cache WHERE url = ? LIMIT 1",
+        [url, url],
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def remember_validators(db: sqlite_utils.Database, rows: list[tuple[str, str | None, str | None]]) -> None:
+    """Store ``(url, etag, last_modified)`` of feeds and other listings after a complete crawl."""
+    with transaction(db):
+        for url, etag, last_modified in rows:
+            db.execute(
+                "INSERT INTO http_cache (url, etag, last_modified, checked) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
+                "checked = excluded.checked",
+                [url, etag, last_modified, now_utc()],
+            )

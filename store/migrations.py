@@ -170,9 +170,25 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_http_cache(db: sqlite_utils.Database) -> None:
+    # Validators (ETag, Last-Modified) of feeds, sitemaps and EDGAR JSON for conditional GET. Article
+    # pages keep theirs on their documents row, written in the same transaction as the document.
+    db.execute(
+        """
+        CREATE TABLE http_cache (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            checked TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX documents_url ON documents(url)")
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", _m001_initial),
+    (2, "http_cache", _m002_http_cache),
 ]
 
 

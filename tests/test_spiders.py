@@ -91,15 +91,30 @@ def test_sec_filings_with_company_form_and_accession(crawled, demo_server):
     assert "RESOLVED" in proxy[6] and "facial recognition" in proxy[6].lower()
 
 
-def test_second_crawl_changes_nothing_and_is_accounted(crawled):
+def test_second_crawl_is_answered_304_and_changes_nothing(crawled, demo_server):
     db, snapshot, _ = crawled
     again = db.execute("select id, canonical_url, content_sha256, updated from documents order by id").fetchall()
     assert again == snapshot
     runs = store.last_crawl_runs(db, limit=50)
     latest = {r["source_id"]: r for r in reversed(runs)}
     assert all(r["status"] == "finished" and r["new"] == 0 and r["updated"] == 0 for r in latest.values())
+    # Feeds, sitemaps and EDGAR JSON come back 304 Not Modified, so no article page is asked for again.
+    assert all(r["responses"].get("304") and r["responses"].get("200", 0) <= 1 for r in latest.values())  # robots
+    site = demo_server.site
+    listings = len(site.outlets) + len(site.blogs()) + len(site.companies)
+    assert sum(r["requests"] for r in latest.values()) == listings + len(latest)  # and robots.txt per source
+
+
+def test_unchanged_articles_are_answered_304(crawled):
+    db, snapshot, folder = crawled
+    db.execute("delete from http_cache")  # forget the listings: feeds are fetched in full again
+    result = run_frwatch("--config", str(folder / "config.toml"), "crawl", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    latest = {r["source_id"]: r for r in reversed(store.last_crawl_runs(db, limit=50))}
     assert sum(r["unchanged"] for r in latest.values()) == len(snapshot)
-    assert all(r["requests"] > 0 and r["responses"].get("200") for r in latest.values())
+    assert sum(r["responses"].get("304", 0) for r in latest.values()) >= len(snapshot)
+    assert db.execute("select id, canonical_url, content_sha256, updated from documents order by id").fetchall() \
+        == snapshot
 
 
 def test_private_addresses_refused_by_default(demo_server, tmp_path):

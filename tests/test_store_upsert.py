@@ -76,9 +76,9 @@ def test_wal_busy_timeout_and_migrations_run_once(db_path):
     assert db.execute("pragma busy_timeout").fetchone()[0] == 1234
     db.conn.close()
     again = store.open_store(db_path)
-    assert [r[0] for r in again.execute("select id from _migrations")] == [1]
+    assert [r[0] for r in again.execute("select id from _migrations")] == [1, 2]
     assert {"sources", "documents", "documents_fts", "tags", "evidence", "entities", "relations", "filings",
-            "crawl_runs"} <= set(again.table_names())
+            "crawl_runs", "http_cache"} <= set(again.table_names())
 
 
 def test_crawl_run_accounting(fresh_db):

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import scrapy
 from scrapy.http import Response
 
+from crawler.conditional import LISTING
 from crawler.config import SourceSettings
 from crawler.extract import extract
 from crawler.feeds import FeedEntry, parse_feed, parse_sitemap
@@ -33,9 +34,9 @@ class FeedSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.source.feeds:
-            yield scrapy.Request(url, callback=self.parse_feed, dont_filter=True)
+            yield scrapy.Request(url, callback=self.parse_feed, dont_filter=True, meta={LISTING: True})
         for url in self.source.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_sitemap, dont_filter=True)
+            yield scrapy.Request(url, callback=self.parse_sitemap, dont_filter=True, meta={LISTING: True})
 
     def _article(self, url: str, entry: FeedEntry | None = None) -> Iterator[scrapy.Request]:
         canonical = canonicalize(url)
@@ -55,7 +56,7 @@ class FeedSpider(scrapy.Spider):
         for entry in entries:
             yield from self._article(response.urljoin(entry.link), entry)
         if next_page and host_allowed(response.urljoin(next_page), self.allowed_domains):
-            yield scrapy.Request(response.urljoin(next_page), callback=self.parse_feed)
+            yield scrapy.Request(response.urljoin(next_page), callback=self.parse_feed, meta={LISTING: True})
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         try:
@@ -68,7 +69,7 @@ class FeedSpider(scrapy.Spider):
             url = response.urljoin(loc)
             if kind == "sitemapindex":
                 if host_allowed(url, self.allowed_domains):
-                    yield scrapy.Request(url, callback=self.parse_sitemap)
+                    yield scrapy.Request(url, callback=self.parse_sitemap, meta={LISTING: True})
             else:
                 yield from self._article(url)
 
@@ -97,8 +98,8 @@ class FeedSpider(scrapy.Spider):
             published=found.published or (entry.published if entry else None),
             language=found.language,
             html_sha256=hashlib.sha256(response.body).hexdigest(),
-            etag=_header(response, b"ETag"),
-            last_modified=_header(response, b"Last-Modified"),
+            etag=header(response, b"ETag"),
+            last_modified=header(response, b"Last-Modified"),
             categories=categories,
         )
 
@@ -107,6 +108,7 @@ class FeedSpider(scrapy.Spider):
         return None
 
 
-def _header(response: Response, name: bytes) -> str | None:
+def header(response: Response, name: bytes) -> str | None:
+    """A response header as text, or None."""
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None

@@ -16,9 +16,11 @@ import scrapy
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from crawler.conditional import LISTING
 from crawler.config import EMAIL, SourceSettings
 from crawler.edgar.submissions import FilingRef, recent_filings, submissions_path, wanted
 from crawler.edgar.text import filing_text
+from crawler.spiders.base import header
 from store import Document, FilingFacts, now_utc
 
 SEC_SLOT = "sec"
@@ -59,11 +61,11 @@ class SecSpider(scrapy.Spider):
             return
         base = self.source.submissions_base.rstrip("/")
         for cik in self.source.companies:
-            yield self.request(base + submissions_path(cik), self.parse_submissions)
+            yield self.request(base + submissions_path(cik), self.parse_submissions, listing=True)
 
-    def request(self, url: str, callback: Any, **kwargs: Any) -> scrapy.Request:
+    def request(self, url: str, callback: Any, listing: bool = False, **kwargs: Any) -> scrapy.Request:
         """A request in the shared SEC download slot."""
-        return scrapy.Request(url, callback=callback, meta={"download_slot": SEC_SLOT}, **kwargs)
+        return scrapy.Request(url, callback=callback, meta={"download_slot": SEC_SLOT, LISTING: listing}, **kwargs)
 
     def parse_submissions(self, response: Response) -> Iterator[scrapy.Request]:
         try:
@@ -93,6 +95,8 @@ class SecSpider(scrapy.Spider):
             published=ref.filing_date,
             language="en",
             html_sha256=hashlib.sha256(response.body).hexdigest(),
+            etag=header(response, b"ETag"),
+            last_modified=header(response, b"Last-Modified"),
             filing=FilingFacts(
                 cik=ref.cik,
                 company=ref.company,
