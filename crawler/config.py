@@ -38,6 +38,12 @@ class CrawlSettings(BaseModel):
     max_download_mb: float = Field(
         default=10, gt=0, le=200, description="Responses larger than this many MB are skipped and logged."
     )
+    retry_after_cap: float = Field(
+        default=600, ge=0, le=86_400, description="Longest wait honoured from a 429/503 Retry-After, in seconds."
+    )
+    retry_after_times: int = Field(
+        default=3, ge=0, le=20, description="Retries of one request answered 429/503 before it is given up."
+    )
     max_pages_per_source: int = Field(
         default=1000, ge=1, description="Stop a source's crawl after this many article pages."
     )

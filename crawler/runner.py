@@ -52,6 +52,8 @@ def scrapy_settings(
             "LOG_LEVEL": crawl.log_level,
             "FRWATCH_ALLOW_PRIVATE_ADDRESSES": crawl.allow_private_addresses,
             "FRWATCH_MAX_PAGES_PER_SOURCE": crawl.max_pages_per_source,
+            "FRWATCH_RETRY_AFTER_CAP": crawl.retry_after_cap,
+            "FRWATCH_RETRY_AFTER_TIMES": crawl.retry_after_times,
             "FRWATCH_DATABASE": str(database),
             "FRWATCH_BUSY_TIMEOUT_MS": busy_timeout_ms,
             "FRWATCH_SEC_USER_AGENT": sec.user_agent,

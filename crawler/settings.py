@@ -28,6 +28,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Runs before any connection is made, so a refused host is never contacted.
     "crawler.middlewares.PrivateAddressMiddleware": 50,
     "crawler.conditional.ConditionalGetMiddleware": 60,
+    # Above RetryMiddleware (550), so it sees 429/503 responses first.
+    "crawler.retry_after.RetryAfterMiddleware": 560,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalizePipeline": 100,
