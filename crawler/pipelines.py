@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 import store
+from crawler.dedupe import bands, signature
 from crawler.urls import canonicalize
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def clean_text(text: str) -> str:
 
 
 class NormalizePipeline:
-    """Canonical URL, tidy whitespace; a document without text is dropped and counted as failed."""
+    """Canonical URL, tidy whitespace, near-duplicate signature; a document without text is dropped."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -46,8 +47,12 @@ class NormalizePipeline:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("frwatch/failed/empty_text")
             raise DropItem(f"no main text found on {item.url}")
+        # The signature is of the text alone: syndicated copies often carry a new headline. Filings are
+        # not clustered: two years' 8-Ks share most of their boilerplate and are still different filings.
+        minhash = signature(text) if item.kind != "filing" else None
         return dataclasses.replace(
-            item, text=text, title=title or item.url, canonical_url=canonicalize(item.canonical_url)
+            item, text=text, title=title or item.url, canonical_url=canonicalize(item.canonical_url),
+            minhash=minhash, minhash_bands=tuple(bands(minhash)) if minhash else (),
         )
 
 

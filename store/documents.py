@@ -13,6 +13,7 @@ from typing import Literal
 
 import sqlite_utils
 
+from store.clusters import assign_cluster
 from store.database import transaction
 from store.records import Document, StoredDocument
 
@@ -90,6 +91,9 @@ def upsert_document(db: sqlite_utils.Database, doc: Document) -> tuple[int, Outc
                 [*fields.values(), stamp, doc_id],
             )
             outcome = "updated"
+        if doc.minhash is not None:
+            db.execute("UPDATE documents SET minhash = ? WHERE id = ?", [doc.minhash, doc_id])
+            assign_cluster(db, doc_id, doc.minhash, doc.minhash_bands)
         if doc.filing is not None:
             f = doc.filing
             db.execute(

@@ -185,10 +185,27 @@ def _m002_http_cache(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX documents_url ON documents(url)")
 
 
+def _m003_clusters(db: sqlite_utils.Database) -> None:
+    db.execute("CREATE TABLE clusters (id INTEGER PRIMARY KEY, first_document_id INTEGER NOT NULL)")
+    db.execute("ALTER TABLE documents ADD COLUMN minhash BLOB")
+    db.execute("ALTER TABLE documents ADD COLUMN cluster_id INTEGER REFERENCES clusters(id)")
+    db.execute("CREATE INDEX documents_cluster ON documents(cluster_id) WHERE cluster_id IS NOT NULL")
+    db.execute(
+        """
+        CREATE TABLE minhash_bands (
+            band INTEGER NOT NULL,
+            value INTEGER NOT NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            PRIMARY KEY (band, value, document_id)
+        )"""
+    )
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", _m001_initial),
     (2, "http_cache", _m002_http_cache),
+    (3, "clusters", _m003_clusters),
 ]
 
 

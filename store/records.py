@@ -45,6 +45,8 @@ class Document:
     last_modified: str | None = None
     categories: tuple[str, ...] = ()
     filing: FilingFacts | None = None
+    minhash: bytes | None = None
+    minhash_bands: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,10 @@ def test_demo_builds_database_and_digest(demo_run):
     message = email.message_from_bytes(next(p for p in digest if p.suffix == ".eml").read_bytes(),
                                        policy=policy.default)
     assert "new mention" in message["Subject"]
+    # The demo's two syndicated copies land in clusters with their originals, and nothing else does.
+    clusters = db.execute("select cluster_id, count(*), count(distinct source_id) from documents "
+                          "where cluster_id is not null group by cluster_id").fetchall()
+    assert [(n, outlets) for _, n, outlets in clusters] == [(2, 2), (2, 2)]
 
 
 def test_demo_database_has_one_run_per_source_and_is_sound(demo_run):
@@ -67,6 +71,7 @@ QUERIES = {
     "filings_by_company": {"company": "amazon", "form": ""},
     "new_mentions_atom": {},
     "relations": {"action": ""},
+    "stories": {},
 }
 
 

@@ -76,9 +76,9 @@ def test_wal_busy_timeout_and_migrations_run_once(db_path):
     assert db.execute("pragma busy_timeout").fetchone()[0] == 1234
     db.conn.close()
     again = store.open_store(db_path)
-    assert [r[0] for r in again.execute("select id from _migrations")] == [1, 2]
+    assert [r[0] for r in again.execute("select id from _migrations")] == [1, 2, 3]
     assert {"sources", "documents", "documents_fts", "tags", "evidence", "entities", "relations", "filings",
-            "crawl_runs", "http_cache"} <= set(again.table_names())
+            "crawl_runs", "http_cache", "clusters", "minhash_bands"} <= set(again.table_names())
 
 
 def test_crawl_run_accounting(fresh_db):
@@ -98,3 +98,24 @@ def test_unwritable_location_is_one_clear_error(tmp_path):
         assert "[storage] database" in str(exc) and "\n" not in str(exc)
     else:
         raise AssertionError("expected StoreError")
+
+
+def test_near_duplicates_share_a_cluster(fresh_db):
+    from crawler.dedupe import bands, signature
+
+    story = ("DETROIT — A man arrested after a face recognition search matched his licence photo to a "
+             "blurry still from a shop camera spent thirty hours in a holding cell before detectives "
+             "conceded the match was wrong, his lawyers said on Wednesday. ") * 3
+    copy = story.replace("his lawyers said on Wednesday", "according to a complaint filed on Wednesday")
+    other = "The council approved a budget that adds two crossing guards and repaves Elm Street. " * 4
+
+    def doc(url: str, text: str):
+        sig = signature(text)
+        return document(url, text=text, minhash=sig, minhash_bands=tuple(bands(sig)))
+
+    first, _ = store.upsert_document(fresh_db, doc("https://a.example/1", story))
+    second, _ = store.upsert_document(fresh_db, doc("https://b.example/2", copy))
+    third, _ = store.upsert_document(fresh_db, doc("https://c.example/3", other))
+    clusters = dict(fresh_db.execute("select id, cluster_id from documents").fetchall())
+    assert clusters[first] is not None and clusters[first] == clusters[second]
+    assert clusters[third] is None
