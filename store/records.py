@@ -75,6 +75,7 @@ class Mention:
     first_seen: str
     evidence: str | None
     matched_terms: tuple[str, ...] = ()
+    cluster_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 import store
 from nlp import NlpSettings, Tagger, tag_pending
 from scheduler import DigestSettings, PeriodError, parse_period, select_digest, write_digest
-from scheduler.digest.render import build_message, message_id
+from scheduler.digest.render import build_message, message_id, render_html, render_text
 from tests.conftest import document
 
 
@@ -79,3 +79,21 @@ def test_message_id_is_deterministic(tagged_db):
     assert first == build_message(digest, settings, "a@example.org")["Message-ID"]
     assert first == message_id(digest.period.name, "a@example.org")
     assert first != build_message(digest, settings, "b@example.org")["Message-ID"]
+
+
+def test_near_duplicate_stories_are_one_item_with_their_outlets(fresh_db):
+    from crawler.dedupe import bands, signature
+
+    store.ensure_source(fresh_db, "wire-copy", "news")
+    text = ("Police in Lakeport ran a face recognition search on a protester's photo, and civil liberties "
+            "lawyers said the search violated the city's own rules on surveillance of demonstrations. ") * 3
+    for url, source, body in (("https://a.example/1", "src", text),
+                              ("https://b.example/2", "wire-copy", text + " A local council member objected.")):
+        sig = signature(body)
+        store.upsert_document(fresh_db, document(url, source_id=source, title="Face search on a protester",
+                                                 text=body, minhash=sig, minhash_bands=tuple(bands(sig))))
+    tag_pending(fresh_db, Tagger(NlpSettings()))
+    digest = select_digest(fresh_db, current_week(), "UTC", 25)
+    fr = next(s for s in digest.sections if s.label == "facial_recognition")
+    assert fr.count == 1 and fr.items[0].outlets == ("src", "wire-copy")
+    assert "also printed by" in render_text(digest) and "also printed by" in render_html(digest)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -29,6 +28,7 @@ class Item:
     date: str
     score_percent: int
     evidence: tuple[tuple[str, bool], ...]  # text segments, True where a matched term is highlighted
+    outlets: tuple[str, ...] = ()  # every source that printed this story (near-duplicates collapsed)
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,25 @@ def highlight(sentence: str, terms: tuple[str, ...]) -> tuple[tuple[str, bool], 
     return tuple(segments)
 
 
+def collapse(rows: list[store.Mention]) -> list[tuple[store.Mention, tuple[str, ...]]]:
+    """One entry per story: near-duplicates (same cluster) become their best-scored copy and its outlets.
+
+    :param rows: one label's mentions, best score first
+    """
+    out: list[tuple[store.Mention, tuple[str, ...]]] = []
+    seen: dict[int, int] = {}
+    for mention in rows:
+        if mention.cluster_id is not None and mention.cluster_id in seen:
+            index = seen[mention.cluster_id]
+            best, outlets = out[index]
+            out[index] = (best, tuple(sorted({*outlets, mention.source_id})))
+            continue
+        if mention.cluster_id is not None:
+            seen[mention.cluster_id] = len(out)
+        out.append((mention, (mention.source_id,)))
+    return out
+
+
 def select_digest(db: sqlite_utils.Database, period: Period, timezone: str, max_items: int) -> Digest:
     """Build the digest of ``period`` from the store.
 
@@ -80,10 +99,11 @@ def select_digest(db: sqlite_utils.Database, period: Period, timezone: str, max_
     """
     current = store.mentions(db, period.start, period.end)
     before = period.previous(timezone)
-    previous = Counter(m.label for m in store.mentions(db, before.start, before.end))
+    earlier = store.mentions(db, before.start, before.end)
+    previous = {label: len(collapse([m for m in earlier if m.label == label])) for label in LABEL_TITLES}
     sections = []
     for label, title in LABEL_TITLES.items():
-        rows = [m for m in current if m.label == label]
+        rows = collapse([m for m in current if m.label == label])
         items = tuple(
             Item(
                 title=m.title,
@@ -93,8 +113,9 @@ def select_digest(db: sqlite_utils.Database, period: Period, timezone: str, max_
                 date=(m.published or m.first_seen)[:10],
                 score_percent=round(m.score * 100),
                 evidence=highlight(m.evidence or "", m.matched_terms),
+                outlets=outlets,
             )
-            for m in rows[:max_items]
+            for m, outlets in rows[:max_items]
         )
-        sections.append(Section(label, title, items, len(rows), previous[label]))
+        sections.append(Section(label, title, items, len(rows), previous[label]))  # counts are stories
     return Digest(period=period, sections=tuple(sections))
