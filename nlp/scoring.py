@@ -1,9 +1,10 @@
-"""Lexicon scoring (v0): per-sentence label scores from weighted cues, aggregated to a document score.
+"""Lexicon scoring: the keyword baseline, and the lexical features of the trained classifier.
 
 A sentence's score for a label is the noisy-or of its cue weights. A document's score is its best
 sentence plus a tenth of the next two (so repeated evidence helps a little and one strong sentence is
-enough). These scores are *not yet calibrated*: the trained classifier of issue [2 of 6] replaces them
-with calibrated probabilities behind the same ``SentenceScore``/``score_document`` interface.
+enough). These scores are not calibrated; the trained classifier (:mod:`nlp.classifier`) uses the
+per-passage scores as features beside the encoder's embedding, and ``frwatch eval`` reports this
+scorer as the keyword baseline.
 """
 
 from __future__ import annotations

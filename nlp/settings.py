@@ -7,8 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nlp.heads import HEADS_FILE
+
 LEXICON_DIR = Path(__file__).parent / "lexicon"
-HEADS_FILE = Path(__file__).parent / "models" / "heads.json"
 
 
 class NlpSettings(BaseModel):

@@ -15,6 +15,7 @@ import sqlite_utils
 
 import store
 from nlp.pipeline import Tagger
+from store import Tagging
 
 logger = logging.getLogger(__name__)
 
@@ -39,26 +40,16 @@ def tag_pending(
     :param on_batch: called with the number of documents finished after each batch (progress)
     """
     report = TagReport(requeued=store.requeue_outdated(db, tagger.model_version))
-    failed_ids: set[int] = set()
     while True:
-        batch = [d for d in store.pending_documents(db, tagger.settings.batch_size + len(failed_ids))
-                 if d.id not in failed_ids][: tagger.settings.batch_size]
+        # A document that cannot be tagged is marked failed, which takes it out of the pending queue.
+        batch = store.pending_documents(db, tagger.settings.batch_size)
         if not batch:
             return report
         try:
-            taggings = tagger.tag_many([(d.title, d.text) for d in batch])
+            taggings: list[Tagging | None] = list(tagger.tag_many([(d.title, d.text) for d in batch]))
         except Exception:
             logger.exception("batch failed; tagging its documents one by one")
-            taggings = []
-            for doc in batch:
-                try:
-                    taggings.extend(tagger.tag_many([(doc.title, doc.text)]))
-                except Exception as exc:
-                    logger.error("document %s cannot be tagged: %s", doc.id, exc)
-                    store.mark_failed(db, doc.id, str(exc))
-                    failed_ids.add(doc.id)
-                    report.failed += 1
-                    taggings.append(None)  # type: ignore[arg-type]
+            taggings = [_tag_alone(db, tagger, doc, report) for doc in batch]
         for doc, tagging in zip(batch, taggings, strict=True):
             if tagging is None:
                 continue
@@ -68,3 +59,16 @@ def tag_pending(
                 report.stale += 1
         if on_batch is not None:
             on_batch(len(batch))
+
+
+def _tag_alone(
+    db: sqlite_utils.Database, tagger: Tagger, doc: store.StoredDocument, report: TagReport
+) -> Tagging | None:
+    """Tag one document of a failed batch; a document that fails alone is marked failed."""
+    try:
+        return tagger.tag(doc.title, doc.text)
+    except Exception as exc:
+        logger.error("document %s cannot be tagged: %s", doc.id, exc)
+        store.mark_failed(db, doc.id, str(exc))
+        report.failed += 1
+        return None

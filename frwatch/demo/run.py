@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import sqlite_utils
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -67,15 +68,15 @@ def run_demo(db_path: Path, digest_dir: Path, console: Console) -> None:
 
 
 def print_summary(
-    console: Console, db: object, digest_total: int, paths: list[Path], tagged: int, db_path: Path
+    console: Console, db: sqlite_utils.Database, digest_total: int, paths: list[Path], tagged: int, db_path: Path
 ) -> None:
     """Documents per source and kind, positives per label, a few evidence lines, and what to do next."""
     docs = Table("source", "kind", "documents", title="Documents crawled")
-    for source_id, kind, count, _pending in store.document_counts(db):  # type: ignore[arg-type]
+    for source_id, kind, count, _pending in store.document_counts(db):
         docs.add_row(source_id, kind, str(count))
     console.print(docs)
     labels = Table("label", "positive", "of tagged", title=f"Tagged ({tagged} documents)")
-    for label, positive, scored in store.label_counts(db):  # type: ignore[arg-type]
+    for label, positive, scored in store.label_counts(db):
         labels.add_row(label, str(positive), str(scored))
     console.print(labels)
     evidence = Table("label", "score", "document", "evidence", title="Strongest evidence")
@@ -86,8 +87,8 @@ def print_summary(
     console.print(f"Open it in Datasette:  .venv/bin/frwatch serve --db {db_path}")
 
 
-def _top_mentions(db: object) -> list[store.Mention]:
-    everything = store.mentions(db, "0000", "9999")  # type: ignore[arg-type]
+def _top_mentions(db: sqlite_utils.Database) -> list[store.Mention]:
+    everything = store.mentions(db, "0000", "9999")
     best: dict[str, list[store.Mention]] = {}
     for mention in sorted(everything, key=lambda m: -m.score):
         best.setdefault(mention.label, [])

@@ -6,6 +6,7 @@ template per outlet). Feeds and EDGAR JSON are generated here so their URLs carr
 
 from __future__ import annotations
 
+import html
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ class DemoSite:
         if outlet_id not in self.articles:
             return None
         items = "".join(
-            f'<li><a href="{self.article_url(outlet_id, a)}">{_escape(a["title"])}</a></li>'
+            f'<li><a href="{self.article_url(outlet_id, a)}">{html.escape(a["title"])}</a></li>'
             for a in self.articles[outlet_id]
         )
         return Page(f"<html><body><ul>{items}</ul></body></html>".encode(), "text/html; charset=utf-8")
@@ -245,9 +246,9 @@ class DemoSite:
                                      "item": [{"name": name, "type": "text.gif", "size": str(size),
                                                "last-modified": f"{filing['filingDate']} 16:00:00"}]}}
             return Page(json.dumps(listing).encode(), "application/json")
-        rows = f'<tr><td><a href="{self.base}/sec{base}/{name}">{_escape(name)}</a></td><td>{size}</td></tr>'
-        html = f"<html><head><title>Index of {base}</title></head><body><table>{rows}</table></body></html>"
-        return Page(html.encode(), "text/html; charset=utf-8")
+        rows = f'<tr><td><a href="{self.base}/sec{base}/{name}">{html.escape(name)}</a></td><td>{size}</td></tr>'
+        listing_page = f"<html><head><title>Index of {base}</title></head><body><table>{rows}</table></body></html>"
+        return Page(listing_page.encode(), "text/html; charset=utf-8")
 
     def filing_document(self, cik: int, folder: str, name: str) -> Page | None:
         """A filing's primary document."""
@@ -256,6 +257,3 @@ class DemoSite:
             return None
         kind = "text/plain" if name.endswith(".txt") else "text/html"
         return Page(self.filing_path(filing).read_bytes(), kind)
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
