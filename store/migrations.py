@@ -201,11 +201,59 @@ def _m003_clusters(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m004_job_runs_digests(db: sqlite_utils.Database) -> None:
+    # Every scheduled run (crawl, tag, digest) with its outcome, so `frwatch status` can say what the
+    # daemon did while nobody watched.
+    db.execute(
+        """
+        CREATE TABLE job_runs (
+            id INTEGER PRIMARY KEY,
+            job_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL DEFAULT 'running'
+                CHECK (status IN ('running', 'ok', 'failed', 'timeout', 'skipped')),
+            error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX job_runs_job ON job_runs(job_id, started)")
+    # One row per (period, recipient): the record that makes "at most once" true across restarts.
+    # status 'sending' is taken before the SMTP conversation and only becomes 'sent' after the server
+    # accepted the message, so a crash in between leaves the digest due, never silently marked sent.
+    db.execute(
+        """
+        CREATE TABLE digests (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+            message_id TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            items INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL,
+            sent TEXT,
+            error TEXT,
+            UNIQUE (period, recipient)
+        )"""
+    )
+    # Which documents went out in which digest: "never an item already sent in an earlier digest".
+    db.execute(
+        """
+        CREATE TABLE digest_items (
+            digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            PRIMARY KEY (digest_id, document_id)
+        )"""
+    )
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", _m001_initial),
     (2, "http_cache", _m002_http_cache),
     (3, "clusters", _m003_clusters),
+    (4, "job_runs_digests", _m004_job_runs_digests),
 ]
 
 
