@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import store
+from store.migrations import MIGRATIONS
 from tests.conftest import document
 
 
@@ -76,7 +77,7 @@ def test_wal_busy_timeout_and_migrations_run_once(db_path):
     assert db.execute("pragma busy_timeout").fetchone()[0] == 1234
     db.conn.close()
     again = store.open_store(db_path)
-    assert [r[0] for r in again.execute("select id from _migrations")] == [1, 2, 3]
+    assert [r[0] for r in again.execute("select id from _migrations")] == [number for number, _, _ in MIGRATIONS]
     assert {"sources", "documents", "documents_fts", "tags", "evidence", "entities", "relations", "filings",
             "crawl_runs", "http_cache", "clusters", "minhash_bands"} <= set(again.table_names())
 
