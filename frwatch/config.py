@@ -11,11 +11,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from crawler import CrawlSettings, SecSettings, SourceSettings
 from nlp import NlpSettings
-from scheduler import DigestSettings
+from scheduler import DaemonSettings, DigestSettings
 from store import ServeSettings, StoreSettings
 
 DEFAULT_PATH = Path("config.toml")
@@ -36,7 +36,16 @@ class Config(BaseModel):
     nlp: NlpSettings = Field(default_factory=NlpSettings, description="Tagging.")
     digest: DigestSettings = Field(default_factory=DigestSettings, description="The weekly digest.")
     serve: ServeSettings = Field(default_factory=ServeSettings, description="Datasette.")
+    daemon: DaemonSettings = Field(default_factory=DaemonSettings, description="The `frwatch run` daemon.")
     sources: list[SourceSettings] = Field(default_factory=list, description="Watched sources.")
+    # Where the configuration was read from (None for built-in defaults): the daemon hands it to the
+    # subprocesses it starts.
+    _path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> Path | None:
+        """The file this configuration was loaded from."""
+        return self._path
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Config:
@@ -127,7 +136,10 @@ def load_config(explicit: str | Path | None = None) -> Config:
         config = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(describe_error(dict(exc.errors()[0]), data, path)) from exc
-    database = config.storage.database
-    if not database.is_absolute():
-        config.storage.database = (path.parent / database).resolve()
+    config._path = path.resolve()
+    base = path.parent
+    for holder, name in ((config.storage, "database"), (config.daemon, "jobs_database"), (config.daemon, "log_file")):
+        value = getattr(holder, name)
+        if not value.is_absolute():
+            setattr(holder, name, (base / value).resolve())
     return config

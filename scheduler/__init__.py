@@ -1,4 +1,4 @@
-"""frwatch's scheduled work. So far: the weekly digest (the daemon comes with issue [5 of 6])."""
+"""frwatch's scheduled work: the ``frwatch run`` daemon, its job records and the weekly digest."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from scheduler.digest import (
     select_digest,
     write_digest,
 )
+from scheduler.settings import DaemonSettings
 
 __all__ = [
+    "DaemonSettings",
     "Digest",
     "DigestSettings",
     "Period",

@@ -214,6 +214,7 @@ def _m004_job_runs_digests(db: sqlite_utils.Database) -> None:
             finished TEXT,
             status TEXT NOT NULL DEFAULT 'running'
                 CHECK (status IN ('running', 'ok', 'failed', 'timeout', 'skipped')),
+            pid INTEGER,
             error TEXT
         )"""
     )

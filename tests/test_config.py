@@ -29,14 +29,21 @@ def test_shipped_config_is_valid():
 
 def test_every_field_is_commented_in_config_toml():
     text = (ROOT / "config.toml").read_text()
-    sections = {"storage", "crawl", "sec", "nlp", "digest", "serve"}
-    for name in sections:
-        model: type[BaseModel] = Config.model_fields[name].annotation  # type: ignore[assignment]
-        block = re.search(rf"^\[{name}\]\n(.*?)(?=^\[|\Z)", text, re.S | re.M)
+
+    def check(name: str, model: type[BaseModel]) -> None:
+        header = re.escape(f"[{name}]")
+        block = re.search(rf"^{header}\n(.*?)(?=^\[|\Z)", text, re.S | re.M)
         assert block, f"[{name}] missing from config.toml"
-        for field in model.model_fields:
+        for field, info in model.model_fields.items():
+            if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+                check(f"{name}.{field}", info.annotation)  # a nested table such as [digest.smtp]
+                continue
             match = re.search(rf"^#[^\n]*\n(# ?{field} =|{field} =)", block.group(1), re.M)
             assert match, f"[{name}] {field} is missing or has no comment above it"
+
+    for name, info in Config.model_fields.items():
+        if name != "sources":
+            check(name, info.annotation)  # type: ignore[arg-type]
     source_fields = Config.model_fields["sources"].annotation.__args__[0].model_fields  # type: ignore[union-attr]
     for field in source_fields:
         assert re.search(rf"^#\s+{field}\b|^#.*\b{field}\b", text, re.M), f"[[sources]] {field} undocumented"

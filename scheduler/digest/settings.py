@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# APScheduler 3 numbers cron weekdays from Monday (0 = mon), unlike crontab (0 = sun): frwatch only
+# accepts names, so "1" can never silently mean the wrong day.
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class SmtpSettings(BaseModel):
+    """The mail server the digest goes through. The password is never in the file: only the name of the
+    environment variable that holds it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = Field(default="localhost", min_length=1, description="SMTP server host name.")
+    port: int = Field(default=587, ge=1, le=65535, description="SMTP server port (587 STARTTLS, 465 SSL, 25 none).")
+    security: Literal["none", "starttls", "ssl"] = Field(
+        default="starttls", description='Transport security: "none", "starttls" or "ssl".'
+    )
+    username: str = Field(default="", description="Login name; empty to send without logging in.")
+    password_env: str = Field(
+        default="FRWATCH_SMTP_PASSWORD", pattern=ENV_NAME,
+        description="Name of the environment variable holding the SMTP password (never the password itself).",
+    )
+    ca_file: str = Field(
+        default="", description="Extra CA certificate file (PEM) to trust, for a server with a private CA."
+    )
+    timeout_seconds: float = Field(default=30.0, gt=0, le=600, description="Socket timeout per SMTP operation.")
+    attempts: int = Field(default=4, ge=1, le=20, description="Delivery attempts per recipient before giving up.")
+    backoff_seconds: float = Field(
+        default=30.0, ge=0, le=3600,
+        description="Wait before the second attempt; doubled before each further one.",
+    )
 
 
 class DigestSettings(BaseModel):
@@ -21,6 +52,11 @@ class DigestSettings(BaseModel):
     timezone: str = Field(default="UTC", description="IANA time zone for the send time and the week's bounds.")
     subject_prefix: str = Field(default="[frwatch]", description="Put before the subject line.")
     max_items_per_label: int = Field(default=25, ge=1, le=500, description="At most this many items per label.")
+    misfire_grace_hours: float = Field(
+        default=12.0, gt=0, le=168,
+        description="A digest missed while the daemon was down still goes out if it is at most this late.",
+    )
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings, description="The mail server.")
 
     @field_validator("weekday")
     @classmethod
