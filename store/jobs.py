@@ -147,7 +147,7 @@ def digest_sent(db: sqlite_utils.Database, period: str, recipient: str, document
         (digest_id,) = db.execute(
             "SELECT id FROM digests WHERE period = ? AND recipient = ?", [period, recipient]
         ).fetchone()
-        db.executemany(
+        db.conn.executemany(
             "INSERT OR IGNORE INTO digest_items (digest_id, document_id) VALUES (?, ?)",
             [(digest_id, document_id) for document_id in document_ids],
         )
