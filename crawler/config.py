@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -64,6 +65,14 @@ class SecSettings(BaseModel):
     requests_per_second: float = Field(
         default=5, gt=0, le=10, description="Requests per second across all SEC hosts together (SEC allows at most 10)."
     )
+    rate_limit_pause: float = Field(
+        default=600, gt=0, le=3600,
+        description='Seconds all SEC traffic pauses after a "Request Rate Threshold Exceeded" page (SEC asks 600).',
+    )
+    rate_limit_retries: int = Field(
+        default=3, ge=0, le=10,
+        description="Pauses one request may cause before it is given up and counted as failed.",
+    )
 
     def contact_email(self) -> str | None:
         """The e-mail address in the User-Agent, or None when there is none."""
@@ -102,6 +111,32 @@ class SourceSettings(BaseModel):
     archives_base: str = Field(
         default="https://www.sec.gov", description="Base URL of EDGAR's filing archives (sec)."
     )
+    tickers: list[str] = Field(
+        default_factory=list, description="Ticker symbols of companies to watch, looked up in the ticker map (sec)."
+    )
+    tickers_url: str = Field(
+        default="https://www.sec.gov/files/company_tickers.json",
+        description="EDGAR's ticker-to-CIK map, fetched only when tickers are configured (sec).",
+    )
+    history: bool = Field(
+        default=False, description="Also follow the older filings listed under filings.files (sec)."
+    )
+    search_phrases: list[str] = Field(
+        default_factory=list,
+        description='Phrases for EDGAR full-text search across all companies, e.g. "facial recognition" (sec).',
+    )
+    search_base: str = Field(
+        default="https://efts.sec.gov/LATEST", description="Base URL of EDGAR full-text search (sec)."
+    )
+    search_from: date | None = Field(
+        default=None, description="First filing date searched (YYYY-MM-DD); default: search_days before today (sec)."
+    )
+    search_to: date | None = Field(
+        default=None, description="Last filing date searched (YYYY-MM-DD); default: today (sec)."
+    )
+    search_days: int = Field(
+        default=7, ge=1, le=3650, description="Days back from today searched when search_from is not set (sec)."
+    )
 
     @field_validator("id")
     @classmethod
@@ -110,7 +145,7 @@ class SourceSettings(BaseModel):
             raise ValueError("use lowercase letters, digits, '-' or '_' (e.g. \"aws-ml-blog\")")
         return value
 
-    @field_validator("feeds", "sitemaps", "submissions_base", "archives_base")
+    @field_validator("feeds", "sitemaps", "submissions_base", "archives_base", "tickers_url", "search_base")
     @classmethod
     def _http_urls(cls, value: list[str] | str) -> list[str] | str:
         for url in [value] if isinstance(value, str) else value:
@@ -141,15 +176,17 @@ class SourceSettings(BaseModel):
     def _spider_needs(self) -> SourceSettings:
         if self.spider in ("news", "aws_blog") and not (self.feeds or self.sitemaps):
             raise ValueError(f"source {self.id!r} needs at least one of feeds or sitemaps")
-        if self.spider == "sec" and not self.companies:
-            raise ValueError(f"source {self.id!r} needs companies (CIK numbers)")
+        if self.spider == "sec" and not (self.companies or self.tickers or self.search_phrases):
+            raise ValueError(f"source {self.id!r} needs companies (CIK numbers), tickers or search_phrases")
+        if self.search_from and self.search_to and self.search_from > self.search_to:
+            raise ValueError(f"source {self.id!r}: search_from is after search_to")
         return self
 
     def domains(self) -> list[str]:
         """The hosts links may be followed on."""
         if self.allowed_domains:
             return self.allowed_domains
-        urls = [*self.feeds, *self.sitemaps, self.submissions_base, self.archives_base]
+        urls = [*self.feeds, *self.sitemaps, self.submissions_base, self.archives_base, self.search_base]
         if self.spider != "sec":
             urls = [*self.feeds, *self.sitemaps]
         return sorted({urlsplit(u).hostname or "" for u in urls} - {""})

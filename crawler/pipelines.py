@@ -50,8 +50,12 @@ class NormalizePipeline:
         # The signature is of the text alone: syndicated copies often carry a new headline. Filings are
         # not clustered: two years' 8-Ks share most of their boilerplate and are still different filings.
         minhash = signature(text) if item.kind != "filing" else None
+        canonical = canonicalize(item.canonical_url)
+        if item.kind == "filing" and "#" in item.canonical_url:
+            # A proposal inside a proxy statement is a document of its own: "<filing URL>#proposal-6".
+            canonical += "#" + item.canonical_url.split("#", 1)[1]
         return dataclasses.replace(
-            item, text=text, title=title or item.url, canonical_url=canonicalize(item.canonical_url),
+            item, text=text, title=title or item.url, canonical_url=canonical,
             minhash=minhash, minhash_bands=tuple(bands(minhash)) if minhash else (),
         )
 

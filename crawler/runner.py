@@ -58,6 +58,8 @@ def scrapy_settings(
             "FRWATCH_BUSY_TIMEOUT_MS": busy_timeout_ms,
             "FRWATCH_SEC_USER_AGENT": sec.user_agent,
             "FRWATCH_SEC_REQUESTS_PER_SECOND": sec.requests_per_second,
+            "FRWATCH_SEC_RATE_LIMIT_PAUSE": sec.rate_limit_pause,
+            "FRWATCH_SEC_RATE_LIMIT_RETRIES": sec.rate_limit_retries,
         },
         priority="project",
     )

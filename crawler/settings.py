@@ -30,9 +30,13 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.conditional.ConditionalGetMiddleware": 60,
     # Above RetryMiddleware (550), so it sees 429/503 responses first.
     "crawler.retry_after.RetryAfterMiddleware": 560,
+    # Above RetryAfterMiddleware, so EDGAR's rate-limit page pauses every SEC host instead of one wait.
+    "crawler.sec_access.SecRateLimitMiddleware": 570,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalizePipeline": 100,
     "crawler.pipelines.StorePipeline": 900,
+    # After the documents, so a proxy's proposals find their documents already stored.
+    "crawler.sec_pipeline.MeetingRecordPipeline": 950,
 }
 LOG_LEVEL = "WARNING"

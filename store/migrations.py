@@ -249,12 +249,98 @@ def _m004_job_runs_digests(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m005_proposals_votes(db: sqlite_utils.Database) -> None:
+    # The proxy-season tables (store/proposals.py): one proposal per company, meeting year and item
+    # number; vote counts per matter (and per nominee) with both support ratios; exempt solicitations and
+    # company replies; and which proposals each solicitation is about. Rows name their documents by
+    # canonical URL, so they can be written before the documents; the ids are filled in on relinking.
+    db.execute(
+        """
+        CREATE TABLE proposals (
+            id INTEGER PRIMARY KEY,
+            cik INTEGER NOT NULL,
+            company TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            meeting_date TEXT,
+            number TEXT NOT NULL,
+            title TEXT NOT NULL,
+            kind TEXT,
+            board_recommendation TEXT,
+            proponent TEXT,
+            form TEXT NOT NULL,
+            accession TEXT NOT NULL,
+            filed TEXT,
+            filing_url TEXT NOT NULL,
+            filing_document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+            document_url TEXT NOT NULL,
+            document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+            updated TEXT NOT NULL,
+            UNIQUE (cik, year, number)
+        )"""
+    )
+    db.execute("CREATE INDEX proposals_document ON proposals(document_id)")
+    db.execute(
+        """
+        CREATE TABLE votes (
+            id INTEGER PRIMARY KEY,
+            cik INTEGER NOT NULL,
+            company TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            meeting_date TEXT,
+            number TEXT NOT NULL,
+            title TEXT NOT NULL,
+            for_votes INTEGER,
+            against_votes INTEGER,
+            abstain_votes INTEGER,
+            broker_non_votes INTEGER,
+            withheld_votes INTEGER,
+            support_for_against REAL,
+            support_with_abstain REAL,
+            accession TEXT NOT NULL,
+            filed TEXT,
+            filing_url TEXT NOT NULL,
+            filing_document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+            proposal_id INTEGER REFERENCES proposals(id) ON DELETE SET NULL,
+            UNIQUE (cik, year, number, title)
+        )"""
+    )
+    db.execute("CREATE INDEX votes_proposal ON votes(proposal_id)")
+    db.execute(
+        """
+        CREATE TABLE solicitations (
+            id INTEGER PRIMARY KEY,
+            accession TEXT NOT NULL UNIQUE,
+            cik INTEGER NOT NULL,
+            company TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            form TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('exempt_solicitation', 'company_reply')),
+            filer TEXT,
+            filed TEXT,
+            filing_url TEXT NOT NULL,
+            filing_document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+            numbers TEXT NOT NULL DEFAULT '[]'
+        )"""
+    )
+    db.execute("CREATE INDEX solicitations_meeting ON solicitations(cik, year)")
+    db.execute(
+        """
+        CREATE TABLE proposal_links (
+            proposal_id INTEGER NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+            solicitation_id INTEGER NOT NULL REFERENCES solicitations(id) ON DELETE CASCADE,
+            matched_by TEXT NOT NULL CHECK (matched_by IN ('number', 'title')),
+            PRIMARY KEY (proposal_id, solicitation_id)
+        )"""
+    )
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", _m001_initial),
     (2, "http_cache", _m002_http_cache),
     (3, "clusters", _m003_clusters),
     (4, "job_runs_digests", _m004_job_runs_digests),
+    (5, "proposals_votes", _m005_proposals_votes),
 ]
 
 

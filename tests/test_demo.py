@@ -72,6 +72,7 @@ QUERIES = {
     "new_mentions_atom": {},
     "relations": {"action": ""},
     "stories": {},
+    "proposals_by_company": {"company": ""},
 }
 
 

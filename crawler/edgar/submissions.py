@@ -69,3 +69,29 @@ def wanted(ref: FilingRef, forms: list[str]) -> bool:
     if ref.form == "8-K":
         return "5.07" in ref.items.split(",")
     return True
+
+
+def history_paths(data: dict[str, Any]) -> list[str]:
+    """Paths (under the submissions base URL) of the older-filings files listed under ``filings.files``.
+
+    A company with more than about a thousand filings, or older than a year, has its earlier rows in
+    files such as ``CIK0000320193-submissions-001.json``, each holding the same parallel arrays.
+    """
+    files = (data.get("filings") or {}).get("files") or []
+    names = [str(f.get("name") or "") for f in files if isinstance(f, dict)]
+    return [f"/submissions/{name}" for name in names if name.endswith(".json") and "/" not in name]
+
+
+def ciks_for_tickers(data: Any, tickers: list[str]) -> tuple[dict[str, int], list[str]]:
+    """CIKs of ``tickers`` from EDGAR's ticker map (``company_tickers.json``), and the tickers not in it.
+
+    The map is an object of rows ``{"cik_str": 320193, "ticker": "AAPL", "title": "Apple Inc."}`` keyed
+    "0", "1", …; tickers match without regard to case.
+    """
+    rows = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
+    known: dict[str, int] = {}
+    for row in rows:
+        if isinstance(row, dict) and row.get("ticker") and str(row.get("cik_str", "")).isdigit():
+            known.setdefault(str(row["ticker"]).upper(), int(row["cik_str"]))
+    found = {t: known[t.upper()] for t in tickers if t.upper() in known}
+    return found, [t for t in tickers if t.upper() not in known]
