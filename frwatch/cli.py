@@ -36,13 +36,13 @@ def user_errors() -> Iterator[None]:
     from nlp.evaluate import InputError
     from nlp.heads import HeadsError
     from nlp.lexicon import LexiconError
-    from scheduler import PeriodError
+    from scheduler import DaemonLockedError, PeriodError, ScheduleError, SendError
     from store import StoreError
 
     try:
         yield
-    except (ConfigError, CrawlConfigError, EncoderError, HeadsError, InputError, LexiconError, PeriodError,
-            StoreError) as exc:
+    except (ConfigError, CrawlConfigError, DaemonLockedError, EncoderError, HeadsError, InputError, LexiconError,
+            PeriodError, ScheduleError, SendError, StoreError) as exc:
         raise UserError(str(exc)) from exc
 
 
@@ -91,7 +91,13 @@ def crawl(ctx: click.Context, sources: tuple[str, ...]) -> None:
         db = jobs.open_db(config)
     from store import last_crawl_runs
 
-    _print_runs(last_crawl_runs(db, limit=len(sources) or len(config.sources)))
+    runs = last_crawl_runs(db, limit=len(sources) or len(config.sources))
+    _print_runs(runs)
+    failed = [run for run in runs if run["status"] == "failed"]
+    for run in failed:
+        click.echo(f"frwatch: crawl of {run['source_id']} failed: {run.get('error')}", err=True)
+    if failed:
+        ctx.exit(1)  # the daemon records the job as failed
 
 
 @main.command()
@@ -108,18 +114,45 @@ def tag(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.option("--period", default=None, help="ISO week, e.g. 2026-W48 (default: the current week).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="data/digest", show_default=True,
-              help="Folder for the .eml, .html and .txt files.")
+@click.option("--period", default=None,
+              help="ISO week, e.g. 2026-W48 (default: the current week for --out, the last full week for --send).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Write .eml, .html and .txt files into this folder instead of sending (default: data/digest).")
+@click.option("--send", is_flag=True, help="Send to the [digest] recipients over [digest.smtp] (once per period).")
+@click.option("--force", is_flag=True, help="With --send: send again to recipients who already had this period.")
 @click.pass_context
-def digest(ctx: click.Context, period: str | None, out_dir: str) -> None:
-    """Write the weekly digest of mentions first seen in a period as .eml, .html and .txt files."""
+def digest(ctx: click.Context, period: str | None, out_dir: str | None, send: bool, force: bool) -> None:
+    """Write the digest of mentions first seen in a period as files, or send it by e-mail."""
+    from frwatch import jobs
+
+    if send and out_dir:
+        raise UserError("--send and --out exclude each other: send the digest, or write it to files")
+    if force and not send:
+        raise UserError("--force only applies with --send")
+    config = _config(ctx)
+    if not send:
+        with user_errors():
+            selected, paths = jobs.digest(config, period, Path(out_dir or "data/digest"))
+        click.echo(f"{selected.period.name}: {selected.total} mentions → {', '.join(str(p) for p in paths)}")
+        return
+    with user_errors():
+        deliveries = jobs.send_digest(config, period, force)
+    for delivery in deliveries:
+        detail = f" after {delivery.attempts} attempts: {delivery.error}" if delivery.error else ""
+        click.echo(f"{delivery.recipient}: {delivery.outcome}{detail}")
+    if any(d.outcome == "failed" for d in deliveries):
+        raise UserError("the digest was not delivered to every recipient; it stays due for the next run")
+
+
+@main.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run the scheduler daemon: crawls, tagging and the weekly digest, until SIGTERM or Ctrl-C."""
     from frwatch import jobs
 
     config = _config(ctx)
     with user_errors():
-        selected, paths = jobs.digest(config, period, Path(out_dir))
-    click.echo(f"{selected.period.name}: {selected.total} mentions → {', '.join(str(p) for p in paths)}")
+        jobs.run(config)
 
 
 @main.command()
@@ -164,12 +197,21 @@ def search(ctx: click.Context, query: str, limit: int, db_path: str | None) -> N
               help="Database to report on (default: [storage] database).")
 @click.pass_context
 def status(ctx: click.Context, db_path: str | None) -> None:
-    """Documents and tags in the store and the last crawl runs."""
+    """Scheduled jobs and their next runs, the last runs, document and tag counts, the last digests."""
+    import scheduler
     import store
 
     config = _config(ctx)
     with user_errors():
         db = store.open_store(Path(db_path) if db_path else config.storage.database)
+    jobs_table = Table("job", "next run (UTC)", title=f"Scheduled jobs ({config.daemon.jobs_database})")
+    for job_id, when in scheduler.next_runs(config.daemon.jobs_database):
+        jobs_table.add_row(job_id, when.isoformat(timespec="seconds") if when else "paused")
+    console.print(jobs_table)
+    runs = Table("job", "started", "finished", "status", "error", title="Last job runs")
+    for job_run in store.last_job_runs(db):
+        runs.add_row(job_run.job_id, job_run.started, job_run.finished or "", job_run.status, job_run.error or "")
+    console.print(runs)
     docs = Table("source", "kind", "documents", "pending", title="Documents")
     for source_id, kind, count, pending in store.document_counts(db):
         docs.add_row(source_id, kind, str(count), str(pending))
@@ -179,6 +221,11 @@ def status(ctx: click.Context, db_path: str | None) -> None:
         tags.add_row(label, str(positive), str(scored))
     console.print(tags)
     _print_runs(store.last_crawl_runs(db))
+    digests = Table("recipient", "period", "status", "items", "sent", "attempts", "error", title="Last digests")
+    for record in store.last_digests(db):
+        digests.add_row(record.recipient, record.period, record.status, str(record.items), record.sent or "",
+                        str(record.attempts), record.error or "")
+    console.print(digests)
 
 
 @main.command()

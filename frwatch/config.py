@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from crawler import CrawlSettings, SecSettings, SourceSettings
 from nlp import NlpSettings
-from scheduler import DaemonSettings, DigestSettings
+from scheduler import DaemonSettings, DigestSettings, ScheduleError, check_schedule
 from store import ServeSettings, StoreSettings
 
 DEFAULT_PATH = Path("config.toml")
@@ -136,6 +136,11 @@ def load_config(explicit: str | Path | None = None) -> Config:
         config = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(describe_error(dict(exc.errors()[0]), data, path)) from exc
+    for number, source in enumerate(config.sources, 1):
+        try:
+            check_schedule(source.schedule, config.digest.timezone)
+        except ScheduleError as exc:
+            raise ConfigError(f"{path}: [[sources]] #{number} (id {source.id!r}) schedule: {exc}") from exc
     config._path = path.resolve()
     base = path.parent
     for holder, name in ((config.storage, "database"), (config.daemon, "jobs_database"), (config.daemon, "log_file")):

@@ -97,10 +97,11 @@ def mentions(
     rows = db.execute(
         """
         SELECT d.id, t.label, t.score, d.title, d.canonical_url, d.source_id, d.kind, d.published,
-               d.first_seen, e.sentence, e.matched_terms, d.cluster_id
+               d.first_seen, e.sentence, e.matched_terms, d.cluster_id, f.form, f.company
         FROM tags t
         JOIN documents d ON d.id = t.document_id
         LEFT JOIN evidence e ON e.document_id = t.document_id AND e.label = t.label AND e.rank = 1
+        LEFT JOIN filings f ON f.document_id = d.id
         WHERE t.decision = 1 AND d.first_seen >= ? AND d.first_seen < ?
         ORDER BY t.label, t.score DESC, d.id
         """,
@@ -110,7 +111,7 @@ def mentions(
         Mention(
             document_id=r[0], label=r[1], score=r[2], title=r[3], url=r[4], source_id=r[5],
             kind=r[6], published=r[7], first_seen=r[8], evidence=r[9],
-            matched_terms=tuple(json.loads(r[10])) if r[10] else (), cluster_id=r[11],
+            matched_terms=tuple(json.loads(r[10])) if r[10] else (), cluster_id=r[11], form=r[12], company=r[13],
         )
         for r in rows
     ]

@@ -76,6 +76,8 @@ class Mention:
     evidence: str | None
     matched_terms: tuple[str, ...] = ()
     cluster_id: int | None = None
+    form: str | None = None  # filings only
+    company: str | None = None  # filings only
 
 
 @dataclass(frozen=True)

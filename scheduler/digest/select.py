@@ -1,4 +1,5 @@
-"""Choosing what goes into a digest: mentions first seen in the period, grouped by label."""
+"""Choosing what goes into a digest: mentions first seen in the period, grouped by label, filings in a
+section of their own, and nothing that an earlier digest already carried."""
 
 from __future__ import annotations
 
@@ -15,6 +16,17 @@ LABEL_TITLES = {
     "law_enforcement": "Law enforcement",
     "civil_rights": "Civil rights",
 }
+FILINGS = "filings"
+# What each form is to a reader of the digest (SEC form names are facts; the wording is ours).
+FORM_NAMES = {
+    "DEF 14A": "proxy statement",
+    "DEFR14A": "revised proxy statement",
+    "PRE 14A": "preliminary proxy statement",
+    "DEFA14A": "company's additional proxy material",
+    "PX14A6G": "exempt solicitation",
+    "PX14A6N": "exempt solicitation",
+    "8-K": "vote results",
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,9 @@ class Item:
     score_percent: int
     evidence: tuple[tuple[str, bool], ...]  # text segments, True where a matched term is highlighted
     outlets: tuple[str, ...] = ()  # every source that printed this story (near-duplicates collapsed)
+    document_ids: tuple[int, ...] = ()  # the shown document and its collapsed near-duplicates
+    row_url: str | None = None  # the document's row in Datasette, when serve.base_url is configured
+    note: str = ""  # filings: what kind of filing and whose
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,11 @@ class Digest:
     def total(self) -> int:
         return len({item.url for section in self.sections for item in section.items})
 
+    @property
+    def document_ids(self) -> list[int]:
+        """Every document the digest carries, collapsed near-duplicates included."""
+        return sorted({i for section in self.sections for item in section.items for i in item.document_ids})
+
 
 def highlight(sentence: str, terms: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
     """Split ``sentence`` into segments, flagging those that are matched terms."""
@@ -72,50 +92,106 @@ def highlight(sentence: str, terms: tuple[str, ...]) -> tuple[tuple[str, bool], 
     return tuple(segments)
 
 
-def collapse(rows: list[store.Mention]) -> list[tuple[store.Mention, tuple[str, ...]]]:
+@dataclass(frozen=True)
+class Story:
+    """Near-duplicate mentions folded into one: the best-scored copy, the outlets, every document id."""
+
+    best: store.Mention
+    outlets: tuple[str, ...]
+    document_ids: tuple[int, ...]
+
+
+def collapse(rows: list[store.Mention]) -> list[Story]:
     """One entry per story: near-duplicates (same cluster) become their best-scored copy and its outlets.
 
     :param rows: one label's mentions, best score first
     """
-    out: list[tuple[store.Mention, tuple[str, ...]]] = []
+    out: list[Story] = []
     seen: dict[int, int] = {}
     for mention in rows:
         if mention.cluster_id is not None and mention.cluster_id in seen:
             index = seen[mention.cluster_id]
-            best, outlets = out[index]
-            out[index] = (best, tuple(sorted({*outlets, mention.source_id})))
+            story = out[index]
+            out[index] = Story(
+                story.best,
+                tuple(sorted({*story.outlets, mention.source_id})),
+                tuple(sorted({*story.document_ids, mention.document_id})),
+            )
             continue
         if mention.cluster_id is not None:
             seen[mention.cluster_id] = len(out)
-        out.append((mention, (mention.source_id,)))
+        out.append(Story(mention, (mention.source_id,), (mention.document_id,)))
     return out
 
 
-def select_digest(db: sqlite_utils.Database, period: Period, timezone: str, max_items: int) -> Digest:
+def _item(story: Story, row_base: str, note: str = "") -> Item:
+    m = story.best
+    return Item(
+        title=m.title,
+        url=m.url,
+        source_id=m.source_id,
+        kind=m.kind,
+        date=(m.published or m.first_seen)[:10],
+        score_percent=round(m.score * 100),
+        evidence=highlight(m.evidence or "", m.matched_terms),
+        outlets=story.outlets,
+        document_ids=story.document_ids,
+        row_url=f"{row_base}{m.document_id}" if row_base else None,
+        note=note,
+    )
+
+
+def _filing_note(mention: store.Mention) -> str:
+    form = mention.form or "filing"
+    what = FORM_NAMES.get(form.split("/")[0], "filing")
+    labels = LABEL_TITLES.get(mention.label, mention.label).lower()
+    return f"{form} ({what}) of {mention.company or 'an unnamed filer'}; best label: {labels}"
+
+
+def select_digest(
+    db: sqlite_utils.Database, period: Period, timezone: str, max_items: int, row_base: str = ""
+) -> Digest:
     """Build the digest of ``period`` from the store.
 
+    Documents (and near-duplicate stories) that a digest of an earlier period already carried are left
+    out, so nobody reads the same item twice.
+
     :param timezone: the digest's time zone, which bounds the previous week for the comparison
-    :param max_items: at most this many items per label
+    :param max_items: at most this many items per section
+    :param row_base: URL prefix of a document row in Datasette (``…/documents/``), empty for no links
     """
-    current = store.mentions(db, period.start, period.end)
+    sent_documents, sent_clusters = store.sent_before(db, period.name)
+    current = [
+        m for m in store.mentions(db, period.start, period.end)
+        if m.document_id not in sent_documents and (m.cluster_id is None or m.cluster_id not in sent_clusters)
+    ]
     before = period.previous(timezone)
     earlier = store.mentions(db, before.start, before.end)
-    previous = {label: len(collapse([m for m in earlier if m.label == label])) for label in LABEL_TITLES}
     sections = []
     for label, title in LABEL_TITLES.items():
-        rows = collapse([m for m in current if m.label == label])
-        items = tuple(
-            Item(
-                title=m.title,
-                url=m.url,
-                source_id=m.source_id,
-                kind=m.kind,
-                date=(m.published or m.first_seen)[:10],
-                score_percent=round(m.score * 100),
-                evidence=highlight(m.evidence or "", m.matched_terms),
-                outlets=outlets,
-            )
-            for m, outlets in rows[:max_items]
-        )
-        sections.append(Section(label, title, items, len(rows), previous[label]))  # counts are stories
+        stories = collapse([m for m in current if m.label == label and m.kind != "filing"])
+        previous = len(collapse([m for m in earlier if m.label == label and m.kind != "filing"]))
+        items = tuple(_item(story, row_base) for story in stories[:max_items])
+        sections.append(Section(label, title, items, len(stories), previous))  # counts are stories
+    sections.append(_filings_section(current, earlier, max_items, row_base))
     return Digest(period=period, sections=tuple(sections))
+
+
+def _filings_section(
+    current: list[store.Mention], earlier: list[store.Mention], max_items: int, row_base: str
+) -> Section:
+    """New proposals, exempt solicitations, company replies and vote results: one entry per filing
+    document, under its best label, newest first."""
+
+    def best_per_document(rows: list[store.Mention]) -> list[store.Mention]:
+        best: dict[int, store.Mention] = {}
+        for m in rows:
+            if m.kind == "filing" and (m.document_id not in best or m.score > best[m.document_id].score):
+                best[m.document_id] = m
+        return sorted(best.values(), key=lambda m: (m.published or m.first_seen, m.document_id), reverse=True)
+
+    filings = best_per_document(current)
+    items = tuple(
+        _item(Story(m, (m.source_id,), (m.document_id,)), row_base, _filing_note(m)) for m in filings[:max_items]
+    )
+    return Section(FILINGS, "Filings", items, len(filings), len(best_per_document(earlier)))
