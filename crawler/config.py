@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-# "every 30m", "every 6h", "every 1d"; anything else must be a five-field crontab line.
-INTERVAL = re.compile(r"^every\s+(\d+)\s*([mhd])$")
+# "every 30m", "every 6h", "every 1d" ("every 10s" for tests); anything else must be a five-field crontab line.
+INTERVAL = re.compile(r"^every\s+(\d+)\s*([smhd])$")
 CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z]+$")
 
 
