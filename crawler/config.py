@@ -111,6 +111,16 @@ class SourceSettings(BaseModel):
     archives_base: str = Field(
         default="https://www.sec.gov", description="Base URL of EDGAR's filing archives (sec)."
     )
+    concurrency: int | None = Field(
+        default=None, ge=1, le=16,
+        description="Parallel requests to each of this source's sites (news, aws_blog); "
+        "default [crawl] concurrent_requests_per_domain.",
+    )
+    delay: float | None = Field(
+        default=None, ge=0, le=600,
+        description="Seconds between requests to each of this source's sites (news, aws_blog); AutoThrottle "
+        "never goes below it; default [crawl] download_delay.",
+    )
     tickers: list[str] = Field(
         default_factory=list, description="Ticker symbols of companies to watch, looked up in the ticker map (sec)."
     )

@@ -50,6 +50,8 @@ class Extracted:
     language: str | None
     canonical_url: str | None
     categories: tuple[str, ...] = ()
+    # True when ``published`` is htmldate's reading of the page rather than a date the publisher declared.
+    published_guessed: bool = False
 
 
 def to_utc(value: str | None) -> str | None:
@@ -190,11 +192,12 @@ def extract(html: bytes | str, url: str | None = None) -> Extracted | None:
     if not isinstance(result, trafilatura.settings.Document) or len((result.text or "").split()) < MIN_WORDS:
         return None
     title = (title or _visible_title(tree)).strip()
+    guessed = not stamp
     if not stamp:
-        # htmldate's quick search (markup and URL) first; its extensive text search only when that fails.
-        stamp = find_date(tree, extensive_search=False, original_date=True, url=url) or find_date(
-            tree, original_date=True, url=url
-        )
+        # htmldate's quick search (markup, URL). Its extensive search of the text is left out: on pages
+        # that print other dates it returns one of those, and a listing's own date is better (see
+        # ``published_guessed``).
+        stamp = find_date(tree, extensive_search=False, original_date=True, url=url)
     if not author:
         author = extract_author(tree)
     if author:
@@ -213,4 +216,5 @@ def extract(html: bytes | str, url: str | None = None) -> Extracted | None:
         language=_guess_language(declared_language, text),
         canonical_url=str(canonical) if canonical else None,
         categories=categories,
+        published_guessed=guessed and published is not None,
     )

@@ -102,10 +102,13 @@ class StorePipeline:
         }
         # Pages answered 304 were not downloaded again: unchanged documents.
         self.counts.unchanged += int(stats.get("frwatch/not_modified/document", 0))
+        # IgnoreRequest is a request refused on purpose (robots.txt, a private address), counted under its
+        # own stat, not a download that failed.
         self.counts.failed += sum(
             int(value) for key, value in stats.items()
             if key.startswith(("frwatch/failed/", "frwatch/refused", "spider_exceptions/",
                                "downloader/exception_type_count/"))
+            and not key.endswith("scrapy.exceptions.IgnoreRequest")
         )
         error = None if reason == "finished" else f"spider closed: {reason}"
         store.finish_crawl_run(self.db, self.run_id, self.counts, error)

@@ -23,6 +23,11 @@ RETRY_TIMES = 2
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+EXTENSIONS = {
+    # AutoThrottle that keeps each download slot at or above the delay configured for it.
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.politeness.PoliteAutoThrottle": 0,
+}
 
 DOWNLOADER_MIDDLEWARES = {
     # Runs before any connection is made, so a refused host is never contacted.
@@ -30,6 +35,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.conditional.ConditionalGetMiddleware": 60,
     # Above RetryMiddleware (550), so it sees 429/503 responses first.
     "crawler.retry_after.RetryAfterMiddleware": 560,
+    # Nearer the downloader than DownloaderStats (850): an oversized body is a logged, counted skip.
+    "crawler.limits.SizeCapMiddleware": 900,
     # Above RetryAfterMiddleware, so EDGAR's rate-limit page pauses every SEC host instead of one wait.
     "crawler.sec_access.SecRateLimitMiddleware": 570,
 }
