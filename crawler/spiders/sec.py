@@ -177,8 +177,9 @@ class SecSpider(scrapy.Spider):
             try:
                 return json.loads(body)
             except ValueError as exc:
-                end = getattr(exc, "pos", 0) >= len(body.rstrip()) - 1
-                reason = "truncated JSON" if end else f"not JSON ({getattr(exc, 'msg', exc)})"
+                message = str(getattr(exc, "msg", exc))
+                cut = message.startswith("Unterminated") or getattr(exc, "pos", 0) >= len(body.rstrip()) - 1
+                reason = "truncated JSON" if cut else f"not JSON ({message})"
         self.fail("bad_json", response.url, f"{what} is {reason}")
         return None
 
