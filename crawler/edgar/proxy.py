@@ -121,12 +121,16 @@ def proponent(text: str) -> str | None:
     return None
 
 
+# Lines that can be headings at all; the full patterns run only on these (a long proxy has ~70,000 lines).
+_CANDIDATE = re.compile(r"\(?(?:ITEM|PROPOSAL|AGENDA|MATTER)", re.I)
+
+
 def _headings(lines: list[str]) -> list[tuple[int, str, str]]:
     """``(line index, number, title)`` of every proposal heading."""
     heads: list[tuple[int, str, str]] = []
     for i, raw in enumerate(lines):
         line = raw.strip()
-        if len(line) > 320 or not line:
+        if len(line) > 320 or not _CANDIDATE.match(line):
             continue
         flat = re.sub(r"\s*\|\s*", " ", line) if line.count(" | ") <= 2 else line
         prose = re.search(r"\b(?:is|are|was|will|would|and)\b", flat)
@@ -146,6 +150,8 @@ def _summary(lines: list[str]) -> dict[str, tuple[str, str | None]]:
     """Ballot items listed in a notice table: ``number -> (title, recommendation)``."""
     found: dict[str, tuple[str, str | None]] = {}
     for line in lines:
+        if " | " not in line or not (line[:1].isdigit() or _CANDIDATE.match(line)):
+            continue
         cells = [c.strip() for c in line.split(" | ")]
         if len(cells) >= 2 and re.fullmatch(r"(?:(?:Item|Proposal)\s*(?:No\.?)?\s*)?\d{1,2}\.?", cells[0], re.I) \
                 and re.search(r"[a-z]{3}", cells[1]) and len(cells[1]) < 400:
