@@ -42,9 +42,9 @@ def test_impossible_schedules_are_refused(bad):
 
 def test_the_lock_keeps_a_second_daemon_off(tmp_path):
     database = tmp_path / "x.db"
-    with daemon_lock(database):
-        with pytest.raises(scheduler.DaemonLockedError, match=f"pid {os.getpid()}"), daemon_lock(database):
-            pass
+    with (daemon_lock(database), pytest.raises(scheduler.DaemonLockedError, match=f"pid {os.getpid()}"),
+          daemon_lock(database)):
+        pass
     with daemon_lock(database):  # released with the first holder
         pass
 
