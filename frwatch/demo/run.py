@@ -83,6 +83,15 @@ def print_summary(
     for mention in _top_mentions(db):
         evidence.add_row(mention.label, f"{mention.score:.2f}", mention.title[:50], (mention.evidence or "")[:110])
     console.print(evidence)
+    proposals = Table("company", "year", "item", "proponent", "board", "support", "exempt / replies",
+                      title="Face-recognition shareholder proposals (canned query proposals_by_company)")
+    for row in store.proposal_support(db):
+        support = row["support_for_against"]
+        proposals.add_row(str(row["company"]), str(row["year"]), str(row["number"]), str(row["proponent"] or ""),
+                          str(row["board_recommendation"] or ""),
+                          f"{support:.1%}" if isinstance(support, float) else "",
+                          f"{row['exempt_solicitations']} / {row['company_replies']}")
+    console.print(proposals)
     console.print(f"Digest ({digest_total} mentions): {', '.join(str(p) for p in paths)}")
     console.print(f"Open it in Datasette:  .venv/bin/frwatch serve --db {db_path}")
 
