@@ -147,6 +147,14 @@ class SourceSettings(BaseModel):
     search_days: int = Field(
         default=7, ge=1, le=3650, description="Days back from today searched when search_from is not set (sec)."
     )
+    daily_index: bool = Field(
+        default=False,
+        description="Read EDGAR's daily form index for each day searched and fetch the index_forms it lists (sec).",
+    )
+    index_forms: list[str] = Field(
+        default_factory=lambda: ["PX14A6G", "PX14A6N"],
+        description="Forms fetched from the daily index whoever filed them (sec); few a day, so the whole market.",
+    )
 
     @field_validator("id")
     @classmethod
@@ -163,7 +171,7 @@ class SourceSettings(BaseModel):
                 raise ValueError(f"{url!r} is not an http(s) URL")
         return value
 
-    @field_validator("forms")
+    @field_validator("forms", "index_forms")
     @classmethod
     def _known_forms(cls, value: list[str]) -> list[str]:
         unknown = [form for form in value if form not in SEC_FORMS]
@@ -186,8 +194,10 @@ class SourceSettings(BaseModel):
     def _spider_needs(self) -> SourceSettings:
         if self.spider in ("news", "aws_blog") and not (self.feeds or self.sitemaps):
             raise ValueError(f"source {self.id!r} needs at least one of feeds or sitemaps")
-        if self.spider == "sec" and not (self.companies or self.tickers or self.search_phrases):
-            raise ValueError(f"source {self.id!r} needs companies (CIK numbers), tickers or search_phrases")
+        if self.spider == "sec" and not (self.companies or self.tickers or self.search_phrases or self.daily_index):
+            raise ValueError(
+                f"source {self.id!r} needs companies (CIK numbers), tickers, search_phrases or daily_index"
+            )
         if self.search_from and self.search_to and self.search_from > self.search_to:
             raise ValueError(f"source {self.id!r}: search_from is after search_to")
         return self

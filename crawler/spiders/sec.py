@@ -37,8 +37,10 @@ from twisted.python.failure import Failure
 
 from crawler.conditional import LISTING
 from crawler.config import EMAIL, SourceSettings
+from crawler.edgar.daily import daily_index_path, index_days
 from crawler.edgar.efts import next_offset, parse_search, search_url, split_range
 from crawler.edgar.forms import parse_filing
+from crawler.edgar.index import parse_index
 from crawler.edgar.meetings import iso_date, meeting_year, named_numbers, solicitation_filer
 from crawler.edgar.submissions import (
     FilingRef,
@@ -65,6 +67,7 @@ from store import (
 )
 
 PROXIES = ("DEF 14A", "DEFR14A", "PRE 14A")
+MISSING_OK = "frwatch_missing_ok"
 SOLICITATIONS = {"PX14A6G": "exempt_solicitation", "PX14A6N": "exempt_solicitation", "DEFA14A": "company_reply"}
 
 
@@ -111,13 +114,18 @@ class SecSpider(scrapy.Spider):
         start, end = self.search_range()
         for phrase in self.source.search_phrases:
             yield self.search(phrase, start, end)
+        if self.source.daily_index:
+            for day in index_days(start, end):
+                yield self.request(self.source.archives_base.rstrip("/") + daily_index_path(day), self.parse_index,
+                                   listing=True, meta={MISSING_OK: True})
 
     # -- requests ---------------------------------------------------------------------------------
 
-    def request(self, url: str, callback: Any, listing: bool = False, **kwargs: Any) -> scrapy.Request:
+    def request(self, url: str, callback: Any, listing: bool = False, meta: dict[str, Any] | None = None,
+                **kwargs: Any) -> scrapy.Request:
         """A request in the shared SEC download slot."""
         return scrapy.Request(url, callback=callback, errback=self.failed,
-                              meta={"download_slot": SEC_SLOT, LISTING: listing}, **kwargs)
+                              meta={"download_slot": SEC_SLOT, LISTING: listing, **(meta or {})}, **kwargs)
 
     def company(self, cik: int) -> Iterator[scrapy.Request]:
         """The submissions JSON of one company, once per crawl."""
@@ -138,13 +146,13 @@ class SecSpider(scrapy.Spider):
         start = self.source.search_from or end - timedelta(days=self.source.search_days - 1)
         return start, end
 
-    def filing(self, ref: FilingRef) -> Iterator[scrapy.Request]:
-        """The filing's document, unless this crawl already asked for the filing."""
+    def filing(self, ref: FilingRef, path: str | None = None) -> Iterator[scrapy.Request]:
+        """The filing's document (or ``path`` under the archives), unless this crawl already asked for it."""
         if ref.accession in self.accessions or not wanted(ref, self.source.forms):
             return
         self.accessions.add(ref.accession)
         archives = self.source.archives_base.rstrip("/")
-        yield self.request(archives + ref.archive_path(), self.parse_filing, cb_kwargs={"ref": ref})
+        yield self.request(archives + (path or ref.archive_path()), self.parse_filing, cb_kwargs={"ref": ref})
 
     # -- failures ---------------------------------------------------------------------------------
 
@@ -159,6 +167,11 @@ class SecSpider(scrapy.Spider):
             response = failure.value.response
             if response.status == 304:
                 return  # not modified: counted by the conditional-GET middleware, nothing failed
+            request = getattr(failure, "request", None)  # Scrapy attaches the request to the failure
+            if response.status in (403, 404) and request is not None and request.meta.get(MISSING_OK):
+                # No daily index on weekends and holidays: EDGAR answers 403 or 404, and nothing is missed.
+                self.logger.info("no daily index at %s (%d)", response.url, response.status)
+                return
             self.fail(f"http_{response.status}", response.url, f"answered {response.status}")
         # Network errors are already counted by Scrapy (downloader/exception_type_count/…).
 
@@ -220,6 +233,22 @@ class SecSpider(scrapy.Spider):
         # A paging file holds the arrays at its top level, without the company's name and CIK.
         for ref in recent_filings({**owner, "filings": {"recent": data}}):
             yield from self.filing(ref)
+
+    def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
+        found = parse_index(response.body, response.url)
+        if found.problem or found.kind != "form":
+            self.fail("bad_index", response.url, found.problem or f"a {found.kind} index where form.idx was expected")
+            return
+        if found.broken:
+            self.fail("index_rows", response.url, f"{len(found.broken)} broken rows skipped (first: "
+                      f"line {found.broken[0].line}, {found.broken[0].reason})")
+        for row in found.rows:
+            if row.form not in self.source.index_forms or row.accession is None:
+                continue
+            # The index names the full submission (.txt); its SGML header says which company it is about.
+            ref = FilingRef(cik=row.cik, company=row.company, accession=row.accession, form=row.form,
+                            filing_date=row.filed, report_date=None, items="", primary_document=row.file_name)
+            yield from self.filing(ref, "/Archives/" + row.file_name)
 
     def parse_search(self, response: Response, phrase: str, start: date, end: date, offset: int
                      ) -> Iterator[scrapy.Request]:
@@ -290,8 +319,10 @@ class SecSpider(scrapy.Spider):
         if year is None:
             self.fail("no_meeting_year", response.url, f"{ref.form} {ref.accession}: no meeting or filing date")
             return
+        # A full SGML submission names its subject company in its header; an index row may name the filer.
+        cik, company = int(record.get("cik") or ref.cik), str(record.get("company") or ref.company)
         filing = MeetingFiling(
-            cik=ref.cik, company=ref.company, year=year,
+            cik=cik, company=company if record.get("cik") else ref.company, year=year,
             meeting_date=meeting or (ref.report_date if form.startswith("8-K") else None),
             form=ref.form, accession=ref.accession, filed=ref.filing_date, filing_url=response.url,
         )
