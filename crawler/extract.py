@@ -20,6 +20,8 @@ from htmldate import find_date
 from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
+from crawler.encoding import decode_html
+
 # Fewer words than this is navigation or an error page, not an article (the shortest real item in the
 # demo's news and blog posts is over 150 words; wire briefs run 40 and more).
 MIN_WORDS = 12
@@ -166,8 +168,11 @@ def extract(html: bytes | str, url: str | None = None) -> Extracted | None:
     """
     if (isinstance(html, bytes) and not html.strip()) or (isinstance(html, str) and not html.strip()):
         return None
-    # One parse serves both: trafilatura's loader (which also detects the encoding of bytes), then our
-    # metadata reads, then trafilatura's extraction on the same tree (it prunes the tree, so it goes last).
+    if isinstance(html, bytes):
+        # Declared charsets first (trafilatura's own loader only tries UTF-8, then guesses).
+        html = decode_html(html)
+    # One parse serves both: trafilatura's loader, then our metadata reads, then trafilatura's extraction
+    # on a copy of the same tree.
     tree = load_html(html)
     if tree is None:
         return None

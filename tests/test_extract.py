@@ -51,3 +51,21 @@ def test_extract_command_prints_one_json_line_per_file(tmp_path):
     assert len(lines) == 2
     assert set(lines[0]) == {"path", "title", "author", "published", "text", "language"}
     assert lines[0]["text"] == lines[1]["text"] and lines[1]["author"] == "Dana Whitcomb"
+
+
+def test_declared_charset_of_bytes_is_honoured():
+    from tests.news_site import article
+
+    text = "The café owner said the “pilot” ended in March — before anyone had voted on the cameras at all."
+    page = article("Café cameras", text, head='<meta charset="windows-1252">').encode("cp1252")
+    found = extract(page, "https://ledger.example/a")
+    assert found is not None and text in found.text
+
+
+def test_dates_found_only_in_the_url_are_marked_as_guesses():
+    from tests.news_site import article, story
+
+    found = extract(article(*story(1)).encode(), "https://ledger.example/2020/06/12/council-hearing.html")
+    assert found is not None and found.published == "2020-06-12" and found.published_guessed
+    declared = extract((FIXTURES / "article.html").read_bytes(), "https://sentinel.example/x")
+    assert declared is not None and not declared.published_guessed
