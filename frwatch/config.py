@@ -141,6 +141,11 @@ def load_config(explicit: str | Path | None = None) -> Config:
             check_schedule(source.schedule, config.digest.timezone)
         except ScheduleError as exc:
             raise ConfigError(f"{path}: [[sources]] #{number} (id {source.id!r}) schedule: {exc}") from exc
+    if config.digest.schedule:
+        try:
+            check_schedule(config.digest.schedule, config.digest.timezone)
+        except ScheduleError as exc:
+            raise ConfigError(f"{path}: [digest] schedule: {exc}") from exc
     config._path = path.resolve()
     base = path.parent
     for holder, name in ((config.storage, "database"), (config.daemon, "jobs_database"), (config.daemon, "log_file")):

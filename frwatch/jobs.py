@@ -157,7 +157,8 @@ def daemon_jobs(config: Config) -> list[scheduler.JobSpec]:
     if config.digest.recipients:
         specs.append(scheduler.JobSpec(
             id="digest", func="frwatch.jobs:scheduled_digest", args=(path,),
-            schedule=f"weekly {config.digest.weekday} {config.digest.time}", timezone=config.digest.timezone,
+            schedule=config.digest.schedule or f"weekly {config.digest.weekday} {config.digest.time}",
+            timezone=config.digest.timezone,
             misfire_grace_seconds=int(config.digest.misfire_grace_hours * 3600),
         ))
     return specs

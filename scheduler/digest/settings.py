@@ -50,6 +50,11 @@ class DigestSettings(BaseModel):
     weekday: str = Field(default="mon", description="Day the digest goes out: mon, tue, … sun.")
     time: str = Field(default="08:00", description="Local time the digest goes out, HH:MM (24-hour).")
     timezone: str = Field(default="UTC", description="IANA time zone for the send time and the week's bounds.")
+    schedule: str = Field(
+        default="",
+        description='Send on this schedule instead of weekday/time ("every 1h" or a crontab line); empty for '
+        "weekly. Each run sends the last complete ISO week to whoever has not had it yet.",
+    )
     subject_prefix: str = Field(default="[frwatch]", description="Put before the subject line.")
     max_items_per_label: int = Field(default=25, ge=1, le=500, description="At most this many items per label.")
     misfire_grace_hours: float = Field(
