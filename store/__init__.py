@@ -45,7 +45,16 @@ from store.proposals import (
     relink,
     write_meeting_record,
 )
-from store.queries import SearchHit, document_counts, escape_fts, label_counts, last_crawl_runs, mentions, search
+from store.queries import (
+    SearchHit,
+    document_counts,
+    escape_fts,
+    label_counts,
+    last_crawl_runs,
+    mentions,
+    search,
+    vote_results,
+)
 from store.records import (
     LABELS,
     Document,
@@ -123,6 +132,7 @@ __all__ = [
     "transaction",
     "upsert_document",
     "validators_for",
+    "vote_results",
     "write_meeting_record",
     "write_tagging",
 ]

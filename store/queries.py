@@ -115,3 +115,28 @@ def mentions(
         )
         for r in rows
     ]
+
+
+def vote_results(db: sqlite_utils.Database, first_seen_from: str, first_seen_to: str) -> list[dict[str, object]]:
+    """Vote results of face-recognition proposals whose 8-K was first seen in ``[from, to)``.
+
+    A proposal counts as face recognition when its own document is tagged so; the result carries both
+    support figures, the proposal's title and the tag's score.
+    """
+    cursor = db.execute(
+        """
+        SELECT v.company, v.year, v.number, p.title AS proposal_title, p.proponent,
+               v.for_votes, v.against_votes, v.abstain_votes,
+               v.support_for_against, v.support_with_abstain, v.filing_url, v.filed,
+               d.id AS document_id, d.source_id, d.first_seen, d.cluster_id, t.score
+        FROM votes v
+        JOIN proposals p ON p.id = v.proposal_id
+        JOIN tags t ON t.document_id = p.document_id AND t.label = 'facial_recognition' AND t.decision = 1
+        JOIN documents d ON d.id = v.filing_document_id
+        WHERE d.first_seen >= ? AND d.first_seen < ?
+        ORDER BY v.company, v.year, v.number
+        """,
+        [first_seen_from, first_seen_to],
+    )
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

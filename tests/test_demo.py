@@ -35,6 +35,10 @@ def test_demo_builds_database_and_digest(demo_run):
     message = email.message_from_bytes(next(p for p in digest if p.suffix == ".eml").read_bytes(),
                                        policy=policy.default)
     assert "new mention" in message["Subject"]
+    # Filings have their own section, led by the vote results of the face-recognition proposals.
+    text = next(p for p in digest if p.suffix == ".txt").read_text()
+    filings = text[text.index("Filings:"):]
+    assert "Vote result:" in filings and "counting abstentions" in filings
     # The demo's two syndicated copies land in clusters with their originals, and nothing else does.
     clusters = db.execute("select cluster_id, count(*), count(distinct source_id) from documents "
                           "where cluster_id is not null group by cluster_id").fetchall()

@@ -173,15 +173,45 @@ def select_digest(
         previous = len(collapse([m for m in earlier if m.label == label and m.kind != "filing"]))
         items = tuple(_item(story, row_base) for story in stories[:max_items])
         sections.append(Section(label, title, items, len(stories), previous))  # counts are stories
-    sections.append(_filings_section(current, earlier, max_items, row_base))
+    votes = [v for v in store.vote_results(db, period.start, period.end) if v["document_id"] not in sent_documents]
+    sections.append(_filings_section(current, earlier, votes, max_items, row_base))
     return Digest(period=period, sections=tuple(sections))
 
 
+def _percent(value: object) -> str:
+    return f"{100 * float(value):.1f}%" if isinstance(value, int | float) else "n/a"
+
+
+def _count(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else "n/a"
+
+
+def _vote_item(vote: dict[str, object], row_base: str) -> Item:
+    """A face-recognition proposal's vote result, with support counted both ways."""
+    title = f"Vote result: {vote['company']} {vote['year']}, item {vote['number']}: {vote['proposal_title']}"
+    note = (f"support {_percent(vote['support_for_against'])} of for + against, "
+            f"{_percent(vote['support_with_abstain'])} counting abstentions"
+            + (f"; proponent {vote['proponent']}" if vote["proponent"] else ""))
+    document_id = int(vote["document_id"])  # type: ignore[call-overload]
+    return Item(
+        title=title, url=str(vote["filing_url"]), source_id=str(vote["source_id"]), kind="filing",
+        date=str(vote["filed"] or vote["first_seen"])[:10],
+        score_percent=round(float(vote["score"]) * 100),  # type: ignore[arg-type]
+        evidence=((f"For {_count(vote['for_votes'])}; against {_count(vote['against_votes'])}; "
+                   f"abstain {_count(vote['abstain_votes'])}", False),),
+        document_ids=(document_id,),
+        row_url=f"{row_base}{document_id}" if row_base else None,
+        note=note,
+    )
+
+
 def _filings_section(
-    current: list[store.Mention], earlier: list[store.Mention], max_items: int, row_base: str
+    current: list[store.Mention], earlier: list[store.Mention], votes: list[dict[str, object]], max_items: int,
+    row_base: str,
 ) -> Section:
-    """New proposals, exempt solicitations, company replies and vote results: one entry per filing
-    document, under its best label, newest first."""
+    """New proposals, exempt solicitations, company replies and vote results: the vote results of
+    face-recognition proposals first, then one entry per tagged filing document under its best label,
+    newest first."""
 
     def best_per_document(rows: list[store.Mention]) -> list[store.Mention]:
         best: dict[int, store.Mention] = {}
@@ -190,8 +220,8 @@ def _filings_section(
                 best[m.document_id] = m
         return sorted(best.values(), key=lambda m: (m.published or m.first_seen, m.document_id), reverse=True)
 
-    filings = best_per_document(current)
-    items = tuple(
-        _item(Story(m, (m.source_id,), (m.document_id,)), row_base, _filing_note(m)) for m in filings[:max_items]
-    )
-    return Section(FILINGS, "Filings", items, len(filings), len(best_per_document(earlier)))
+    vote_documents = {v["document_id"] for v in votes}
+    filings = [m for m in best_per_document(current) if m.document_id not in vote_documents]
+    items = [_vote_item(v, row_base) for v in votes]
+    items += [_item(Story(m, (m.source_id,), (m.document_id,)), row_base, _filing_note(m)) for m in filings]
+    return Section(FILINGS, "Filings", tuple(items[:max_items]), len(items), len(best_per_document(earlier)))
