@@ -114,6 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/good/"):
             number = int(path.rsplit("/", 1)[-1].split(".")[0])
             good = corpus.story(number)
+            time.sleep(min(server.good_delay, max(0.0, server.deadline - time.monotonic())))
             self._send(200, corpus.article_page(good.title, good.paragraphs).encode(), "text/html; charset=utf-8")
             return
         route = server.routes.get(path)
@@ -193,8 +194,9 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256  # a crawl opens many connections at once; a short backlog drops SYNs
 
-    def __init__(self, max_requests: int, max_seconds: float, big_bytes: int) -> None:
+    def __init__(self, max_requests: int, max_seconds: float, big_bytes: int, good_delay: float) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.good_delay = good_delay
         self.lock = threading.Lock()
         self.count = 0
         self.max_requests = max_requests
@@ -214,10 +216,12 @@ class FaultServer:
     :param max_requests: requests answered before every answer becomes a 503
     :param max_seconds: wall-clock life of the server
     :param big_bytes: size of the ``too-large`` body (set it above the crawl's size cap)
+    :param good_delay: seconds each good article waits before it is sent (stretches a crawl for kill tests)
     """
 
-    def __init__(self, max_requests: int = 3000, max_seconds: float = 180.0, big_bytes: int = 3 << 20) -> None:
-        self._server = _Server(max_requests, max_seconds, big_bytes)
+    def __init__(self, max_requests: int = 3000, max_seconds: float = 180.0, big_bytes: int = 3 << 20,
+                 good_delay: float = 0.0) -> None:
+        self._server = _Server(max_requests, max_seconds, big_bytes, good_delay)
         self.port = int(self._server.server_address[1])
         self.base = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
