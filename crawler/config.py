@@ -118,8 +118,8 @@ class SourceSettings(BaseModel):
     )
     delay: float | None = Field(
         default=None, ge=0, le=600,
-        description="Seconds between requests to each of this source's sites (news, aws_blog); AutoThrottle "
-        "never goes below it; default [crawl] download_delay.",
+        description="Seconds between requests to each of this source's sites (news, aws_blog), each wait "
+        "varied 0.5-1.5x as Scrapy does; AutoThrottle never goes below it; default [crawl] download_delay.",
     )
     tickers: list[str] = Field(
         default_factory=list, description="Ticker symbols of companies to watch, looked up in the ticker map (sec)."

@@ -36,7 +36,9 @@ def test_source_delay_holds_under_autothrottle(tmp_path):
         hits = list(site.hits)
     assert len(hits) == 6  # robots.txt, the feed, four articles
     gaps = [b.at - a.at for a, b in pairwise(hits)]
-    assert min(gaps) >= 0.35, gaps
+    # Scrapy varies each wait between 0.5 and 1.5 times the delay; Scrapy's own AutoThrottle would have
+    # brought the mean down towards the global 0.05 s.
+    assert min(gaps) >= 0.15 and sum(gaps) / len(gaps) >= 0.35, gaps
     assert {hit.headers.get("User-Agent") for hit in hits} == {AGENT}
     db = store.open_store(tmp_path / "crawl.db")
     assert db.execute("select count(*) from documents").fetchone()[0] == 4

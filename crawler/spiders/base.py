@@ -50,9 +50,17 @@ class FeedSpider(scrapy.Spider):
         return spider
 
     def _meta(self, url: str, **meta: Any) -> dict[str, Any]:
-        """Request meta putting every host of one allowed domain into that domain's download slot."""
+        """Request meta putting every host of one allowed domain into that domain's download slot.
+
+        A body over half the size cap (``[crawl] max_download_mb``) is logged as a warning on the way.
+        """
         slot = slot_for(url, self.allowed_domains)
-        return {**meta, "download_slot": slot} if slot else meta
+        if slot:
+            meta["download_slot"] = slot
+        cap = self.settings.getint("DOWNLOAD_MAXSIZE")
+        if cap:
+            meta["download_warnsize"] = cap // 2
+        return meta
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.source.feeds:

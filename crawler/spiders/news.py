@@ -1,4 +1,5 @@
-"""The ``news`` spider: RSS/Atom feeds and sitemaps of news sites → article pages → documents."""
+"""The ``news`` spider: feeds (RSS, Atom, JSON Feed), sitemaps and robots.txt of news sites → article pages →
+documents."""
 
 from __future__ import annotations
 
