@@ -51,9 +51,21 @@ def _config(ctx: click.Context) -> Config:
         return load_config(ctx.obj.get("config_path"))
 
 
+def _existing_data_dir(database: Path) -> Path:
+    """``database``, when its directory exists: commands that only read or tag must not create one.
+
+    :raises UserError: the directory is missing (``crawl`` and ``run`` create it)
+    """
+    if not database.parent.is_dir():
+        raise UserError(f"data directory {database.parent} does not exist; run `frwatch crawl` first "
+                        "or fix [storage] database")
+    return database
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
+    # A plain path: load_config reports a directory or an unreadable file in one line (click would print usage).
+    "--config", "config_path", type=click.Path(readable=False), default=None, metavar="FILE",
     help="config.toml to use (default: $FRWATCH_CONFIG, else ./config.toml).",
 )
 @click.version_option(package_name="frwatch")
@@ -107,6 +119,7 @@ def tag(ctx: click.Context) -> None:
     from frwatch import jobs
 
     config = _config(ctx)
+    _existing_data_dir(config.storage.database)
     with user_errors():
         report = jobs.tag(config)
     click.echo(f"tagged {report.tagged} (requeued for a new model {report.requeued}), failed {report.failed}, "
@@ -130,6 +143,11 @@ def digest(ctx: click.Context, period: str | None, out_dir: str | None, send: bo
     if force and not send:
         raise UserError("--force only applies with --send")
     config = _config(ctx)
+    import scheduler
+
+    with user_errors():
+        scheduler.parse_period(period, config.digest.timezone)  # a bad --period first, before the store
+    _existing_data_dir(config.storage.database)
     if not send:
         with user_errors():
             selected, paths = jobs.digest(config, period, Path(out_dir or "data/digest"))
@@ -181,7 +199,7 @@ def search(ctx: click.Context, query: str, limit: int, db_path: str | None) -> N
 
     config = _config(ctx)
     with user_errors():
-        db = store.open_store(Path(db_path) if db_path else config.storage.database)
+        db = store.open_store(_existing_data_dir(Path(db_path) if db_path else config.storage.database))
     hits = store.search(db, query, limit)
     if not hits:
         click.echo("no matches")
@@ -203,7 +221,7 @@ def status(ctx: click.Context, db_path: str | None) -> None:
 
     config = _config(ctx)
     with user_errors():
-        db = store.open_store(Path(db_path) if db_path else config.storage.database)
+        db = store.open_store(_existing_data_dir(Path(db_path) if db_path else config.storage.database))
     jobs_table = Table("job", "next run (UTC)", title=f"Scheduled jobs ({config.daemon.jobs_database})")
     for job_id, when in scheduler.next_runs(config.daemon.jobs_database):
         jobs_table.add_row(job_id, when.isoformat(timespec="seconds") if when else "paused")
