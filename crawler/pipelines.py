@@ -102,6 +102,8 @@ class StorePipeline:
         }
         # Pages answered 304 were not downloaded again: unchanged documents.
         self.counts.unchanged += int(stats.get("frwatch/not_modified/document", 0))
+        # Pages that came back with the very bytes stored: unchanged, not extracted again.
+        self.counts.unchanged += int(stats.get("frwatch/unchanged/same_bytes", 0))
         # IgnoreRequest is a request refused on purpose (robots.txt, a private address), counted under its
         # own stat, not a download that failed.
         self.counts.failed += sum(

@@ -15,6 +15,7 @@ from store.documents import (
     pending_documents,
     remember_validators,
     requeue_outdated,
+    stored_page_hash,
     upsert_document,
     validators_for,
 )
@@ -129,6 +130,7 @@ __all__ = [
     "set_job_pid",
     "start_crawl_run",
     "start_job_run",
+    "stored_page_hash",
     "transaction",
     "upsert_document",
     "validators_for",

@@ -82,6 +82,12 @@ def upsert_document(db: sqlite_utils.Database, doc: Document) -> tuple[int, Outc
             doc_id = int(cursor.lastrowid or 0)
             outcome: Outcome = "new"
         elif row[1] == digest:
+            # Same text, perhaps new markup or validators: keep those current, so the next request can be
+            # conditional and the next identical body is recognised without extraction.
+            db.execute(
+                "UPDATE documents SET html_sha256 = ?, etag = ?, last_modified = ? WHERE id = ?",
+                [doc.html_sha256, doc.etag, doc.last_modified, row[0]],
+            )
             return int(row[0]), "unchanged"
         else:
             doc_id = int(row[0])
@@ -147,6 +153,14 @@ def validators_for(db: sqlite_utils.Database, url: str) -> tuple[str | None, str
         [url, url],
     ).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def stored_page_hash(db: sqlite_utils.Database, url: str) -> str | None:
+    """The SHA-256 of the page body last stored for ``url``, to skip re-extracting identical bytes."""
+    row = db.execute(
+        "SELECT html_sha256 FROM documents WHERE url = ? AND html_sha256 IS NOT NULL LIMIT 1", [url]
+    ).fetchone()
+    return str(row[0]) if row else None
 
 
 def remember_validators(db: sqlite_utils.Database, rows: list[tuple[str, str | None, str | None]]) -> None:

@@ -26,6 +26,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     status: int = 200
+    validators: bool = True  # send an ETag (and honour If-None-Match)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         route = self.server.routes.get(self.path)
         status = route.status if route else 404
-        etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"' if route and status == 200 else None
+        etag = ('"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
+                if route and status == 200 and route.validators else None)
         if etag and self.headers.get("If-None-Match") == etag:
             status = 304
         self.server.hits.append(Hit(self.path, status, time.monotonic(), dict(self.headers.items())))

@@ -183,3 +183,28 @@ def test_parsers_on_bytes():
     assert all("root:" not in e.link for e in parse_sitemap(hostile)[1])
     assert robots_sitemaps(b"User-agent: *\nsitemap: https://x.example/s.xml\n# Sitemap: no\n") == [
         "https://x.example/s.xml"]
+
+
+def test_same_bytes_without_validators_are_not_extracted_again(tmp_path):
+    """A server that sends no ETag or Last-Modified answers 200 every time; identical bytes count as
+    unchanged without extraction, a changed page is stored again."""
+    with news_site() as site:
+        title, *paragraphs = story(3)
+        routes = site.routes
+        routes["/plain/a.html"] = Route(article(title, *paragraphs).encode(), validators=False)
+        routes["/plain/b.html"] = Route(article(*story(4)).encode(), validators=False)
+        items = "".join(f"<item><title>x</title><link>{site.base}/plain/{n}.html</link></item>" for n in "ab")
+        routes["/plain.xml"] = Route(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>P</title>{items}</channel></rss>'.encode(),
+            "application/rss+xml", validators=False)
+        cfg = config(tmp_path, f'[[sources]]\nid = "plain"\nspider = "news"\nfeeds = ["{site.base}/plain.xml"]\n')
+        cfg.write_text(cfg.read_text().replace('log_level = "WARNING"', 'log_level = "INFO"'))  # stats dump
+        assert run_frwatch("--config", str(cfg), "crawl", cwd=tmp_path).returncode == 0
+        routes["/plain/b.html"] = Route(article(title, *paragraphs, "A correction was appended.").encode(),
+                                        validators=False)
+        second = run_frwatch("--config", str(cfg), "crawl", cwd=tmp_path)
+        assert second.returncode == 0, second.stderr
+    db = store.open_store(tmp_path / "crawl.db")
+    last = store.last_crawl_runs(db, limit=1)[0]
+    assert (last["new"], last["updated"], last["unchanged"]) == (0, 1, 1)
+    assert "'frwatch/unchanged/same_bytes': 1" in second.stderr  # a.html was not extracted again

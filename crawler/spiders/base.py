@@ -16,7 +16,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.conditional import LISTING
+from crawler.conditional import LISTING, STORED_HASH
 from crawler.config import SourceSettings
 from crawler.encoding import decode_html
 from crawler.extract import extract
@@ -136,6 +136,10 @@ class FeedSpider(scrapy.Spider):
         if not hasattr(response, "text"):
             self.crawler.stats.inc_value("frwatch/failed/not_html")  # type: ignore[union-attr]
             return
+        body_sha256 = hashlib.sha256(response.body).hexdigest()
+        if response.meta.get(STORED_HASH) == body_sha256:  # the same bytes as stored: nothing to extract
+            self.crawler.stats.inc_value("frwatch/unchanged/same_bytes")  # type: ignore[union-attr]
+            return
         # Decoded here rather than by Scrapy or trafilatura: a wrong header charset is overruled by the
         # bytes (see crawler.encoding), which neither of them does.
         html = decode_html(response.body, header(response, b"Content-Type"))
@@ -161,7 +165,7 @@ class FeedSpider(scrapy.Spider):
             published=(entry.published if entry and entry.published and (found.published_guessed or not
                        found.published) else found.published),
             language=found.language,
-            html_sha256=hashlib.sha256(response.body).hexdigest(),
+            html_sha256=body_sha256,
             etag=header(response, b"ETag"),
             last_modified=header(response, b"Last-Modified"),
             categories=categories,
