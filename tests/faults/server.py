@@ -64,7 +64,7 @@ def gzip_bomb() -> bytes:
     return b"".join([*parts, compressor.flush()])
 
 
-def _private_targets(port: int) -> dict[str, str]:
+def private_targets(port: int) -> dict[str, str]:
     """Where the ``private-*`` faults redirect: non-public addresses, spelled in the ways SSRF uses."""
     return {
         "private-10": "http://10.0.0.1/admin",
@@ -79,7 +79,7 @@ def _private_targets(port: int) -> dict[str, str]:
     }
 
 
-PRIVATE_FAULTS = tuple(_private_targets(0))
+PRIVATE_FAULTS = tuple(private_targets(0))
 # Faults whose pages must fail (nothing stored), and faults whose pages must still be stored.
 FAILING_FAULTS = ("500", "502", "503", "429", "429-retry-after", "slow", "reset", "truncated", "too-large",
                   "gzip-bomb", "loop", "chain", "binary")
@@ -184,7 +184,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault == "malformed-html":
             self._send(200, corpus.malformed_page(), "text/html")
         elif fault in PRIVATE_FAULTS:
-            self._send(302, b"", "text/html", {"Location": _private_targets(server.server_address[1])[fault]})
+            self._send(302, b"", "text/html", {"Location": private_targets(server.server_address[1])[fault]})
         else:
             self._send(404, b"no such fault", "text/plain")
 
