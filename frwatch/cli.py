@@ -225,10 +225,14 @@ def status(ctx: click.Context, db_path: str | None) -> None:
     jobs_table = Table("job", "next run (UTC)", title=f"Scheduled jobs ({config.daemon.jobs_database})")
     for job_id, when in scheduler.next_runs(config.daemon.jobs_database):
         jobs_table.add_row(job_id, when.isoformat(timespec="seconds") if when else "paused")
+    if not jobs_table.rows:
+        jobs_table.caption = "none: `frwatch run` has not scheduled anything with this configuration"
     console.print(jobs_table)
     runs = Table("job", "started", "finished", "status", "error", title="Last job runs")
     for job_run in store.last_job_runs(db):
         runs.add_row(job_run.job_id, job_run.started, job_run.finished or "", job_run.status, job_run.error or "")
+    if not runs.rows:
+        runs.caption = "none yet"
     console.print(runs)
     docs = Table("source", "kind", "documents", "pending", title="Documents")
     for source_id, kind, count, pending in store.document_counts(db):
