@@ -126,6 +126,11 @@ def test_daemon_fires_survives_a_killed_crawl_and_a_restart(demo_server, tmp_pat
     finally:
         assert stop(restarted) == 0  # one SIGTERM: the crawl that was due runs to its end, then the daemon stops
     assert set(dict(scheduler.next_runs(tmp_path / "jobs.sqlite"))) == {"crawl:wire", "digest"}
+    status = subprocess.run([sys.executable, "-m", "frwatch", "--config", str(config), "status"],
+                            capture_output=True, text=True, timeout=60)
+    assert status.returncode == 0 and "Scheduled jobs" in status.stdout
+    for shown in ("crawl:wire", "digest", "killed by SIGKILL", "Last digests"):
+        assert shown in status.stdout, shown
 
 
 def test_digest_job_sends_once_and_records_its_runs(demo_server, tmp_path):
