@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 import store
+from crawler.store_access import open_crawl_store
 
 LISTING = "frwatch_listing"
 # The body hash stored for an article page: a 200 with the very same bytes is not extracted again.
@@ -39,9 +40,7 @@ class ConditionalGetMiddleware:
 
     def _store(self) -> Any:
         if self.db is None:
-            settings = self.crawler.settings
-            self.db = store.open_store(settings.get("FRWATCH_DATABASE"),
-                                       settings.getint("FRWATCH_BUSY_TIMEOUT_MS", 30_000))
+            self.db = open_crawl_store(self.crawler.settings)
         return self.db
 
     def process_request(self, request: Request, spider: Any = None) -> None:

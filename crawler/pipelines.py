@@ -17,6 +17,7 @@ from scrapy.exceptions import DropItem
 
 import store
 from crawler.dedupe import bands, signature
+from crawler.store_access import open_crawl_store
 from crawler.urls import canonicalize
 
 logger = logging.getLogger(__name__)
@@ -75,10 +76,7 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        settings = self.crawler.settings
-        self.db = store.open_store(
-            settings.get("FRWATCH_DATABASE"), settings.getint("FRWATCH_BUSY_TIMEOUT_MS", 30_000)
-        )
+        self.db = open_crawl_store(self.crawler.settings)
         spider = spider or self.crawler.spider
         source = spider.source  # type: ignore[union-attr]
         store.ensure_source(self.db, source.id, source.spider, source.name)

@@ -15,6 +15,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 import store
+from crawler.store_access import open_crawl_store
 
 logger = logging.getLogger(__name__)
 RECORDS = (store.ProxyProposals, store.VoteResults, store.Solicitation)
@@ -34,9 +35,7 @@ class MeetingRecordPipeline:
 
     def _store(self) -> Any:
         if self.db is None:
-            settings = self.crawler.settings
-            self.db = store.open_store(settings.get("FRWATCH_DATABASE"),
-                                       settings.getint("FRWATCH_BUSY_TIMEOUT_MS", 30_000))
+            self.db = open_crawl_store(self.crawler.settings)
         return self.db
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
