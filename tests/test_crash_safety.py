@@ -28,7 +28,6 @@ from tests.faults.server import FaultServer
 
 SEED = 20261126
 CRAWL_KILLS = 2
-DOCUMENTS = "select count(*) from documents"
 
 
 class Readers:
@@ -102,8 +101,11 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         rng = random.Random(SEED)
         killed = []
         for _ in range(CRAWL_KILLS):
-            stored = crash.count(database, DOCUMENTS)
-            killed.append(crash.kill_during(fc.start(config), database, DOCUMENTS, stored + 1, rng, 0.8))
+            # A seeded number of article pages into this crawl (30 in all), then up to 0.3 s more.
+            served, pages = len(server.requested("/good/")), rng.randint(2, 20)
+            killed.append(crash.kill_during(fc.start(config),
+                                            lambda s=served, p=pages: len(server.requested("/good/")) >= s + p,
+                                            rng, 0.3))
         interrupted = crash.audit(database, expected)
         with Readers(database) as readers:
             final = fc.finish(fc.start(config))
@@ -113,7 +115,8 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
 def test_killed_crawls_then_a_rerun_lose_and_duplicate_nothing(crawled):
     assert all(at is not None for at in crawled.killed_at), "every crawl was killed mid-way, not after finishing"
     interrupted = crawled.interrupted
-    assert interrupted.integrity == "ok" and interrupted.duplicated == 0 and interrupted.lost > 0
+    assert interrupted.integrity == "ok" and interrupted.duplicated == interrupted.unexpected == 0
+    assert interrupted.stored + interrupted.lost == crash.ARTICLES
     assert crawled.final.returncode == 0, crawled.final.stderr[-2000:]
     final = crash.audit(crawled.database, crawled.expected)
     assert (final.lost, final.duplicated, final.unexpected, final.integrity) == (0, 0, 0, "ok")
@@ -140,7 +143,8 @@ def test_a_killed_tag_job_then_a_rerun_tags_every_document_once(crawled):
     config, database = crawled.config, crawled.database
     config.write_text(config.read_text() + "\n" + crash.NLP)
     tagged = "select count(*) from documents where tag_status = 'tagged'"
-    at = crash.kill_during(fc.start(config, "tag"), database, tagged, 2, random.Random(SEED), 1.5, timeout=120)
+    at = crash.kill_during(fc.start(config, "tag"), crash.reached(database, tagged, 2), random.Random(SEED), 1.5,
+                           timeout=120)
     assert at is not None, "the tag job was killed mid-way, not after finishing"
     interrupted = crash.audit(database, crawled.expected)
     assert 0 < interrupted.pending < crash.ARTICLES and interrupted.integrity == "ok"

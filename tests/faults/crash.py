@@ -1,8 +1,9 @@
 """Killing ``frwatch crawl`` and ``frwatch tag`` with SIGKILL at seeded random points, and auditing the store.
 
-A kill lands only once the job is doing real work (a first document stored, a first batch tagged) plus a
-random delay, so it interrupts the writing rather than Python's start-up. :func:`audit` compares the
-store with what the site serves: documents lost, duplicated, left pending, and SQLite's integrity check.
+A kill lands only once the job is doing real work (a seeded random number of pages served to this crawl,
+a first batch tagged) plus a random delay, so it interrupts the writing rather than Python's start-up.
+:func:`audit` compares the store with what the site serves: documents lost, duplicated, left pending, and
+SQLite's integrity check.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,14 +47,19 @@ def count(database: Path, sql: str) -> int:
         conn.close()
 
 
-def kill_during(process: subprocess.Popen[str], database: Path, sql: str, at_least: int, rng: random.Random,
-                spread: float, timeout: float = 60) -> float | None:
-    """SIGKILL ``process`` a random 0..``spread`` seconds after ``sql`` counts ``at_least``.
+def reached(database: Path, sql: str, at_least: int) -> Callable[[], bool]:
+    """A condition for :func:`kill_during`: ``sql`` counts at least ``at_least`` in the database."""
+    return lambda: count(database, sql) >= at_least
+
+
+def kill_during(process: subprocess.Popen[str], ready: Callable[[], bool], rng: random.Random, spread: float,
+                timeout: float = 60) -> float | None:
+    """SIGKILL ``process`` a random 0..``spread`` seconds after ``ready()`` turns true.
 
     :returns: seconds from the call to the kill, or None when the process finished first
     """
     started = time.monotonic()
-    while count(database, sql) < at_least:
+    while not ready():
         if process.poll() is not None or time.monotonic() - started > timeout:
             process.communicate()
             return None

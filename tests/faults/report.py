@@ -124,8 +124,8 @@ def kills(folder: Path, crawl_kills: int, tag_kills: int, seed: int) -> dict[str
         for _ in range(crawl_kills):
             stored = crash.count(database, "select count(*) from documents")
             at_least = stored + 1 if stored < crash.ARTICLES else 1
-            landed += crash.kill_during(fc.start(config), database, "select count(*) from documents", at_least,
-                                        rng, 0.8) is not None
+            ready = crash.reached(database, "select count(*) from documents", at_least)
+            landed += crash.kill_during(fc.start(config), ready, rng, 0.8) is not None
             if crash.count(database, "select count(*) from documents") >= crash.ARTICLES:
                 database.unlink()  # start over, so every kill interrupts real writing
                 for extra in folder.glob("crawl.db-*"):
@@ -142,8 +142,8 @@ def kills(folder: Path, crawl_kills: int, tag_kills: int, seed: int) -> dict[str
             already = crash.count(database, tagged)
             if already >= crash.ARTICLES - 2:
                 break
-            landed += crash.kill_during(fc.start(config, "tag"), database, tagged, already + 2, rng, 1.5,
-                                        timeout=180) is not None
+            landed += crash.kill_during(fc.start(config, "tag"), crash.reached(database, tagged, already + 2), rng,
+                                        1.5, timeout=180) is not None
         result["tag_kills_mid_run"] = landed
         rerun = fc.finish(fc.start(config, "tag"), timeout=600)
         result["tag_rerun_ok"] = not crashed(rerun)
