@@ -83,25 +83,33 @@ class Tagger:
         self.model_version = model_version(self.nlp, settings)
         self.lexicon = nlp.components.cached_lexicon(str(settings.lexicon_dir))
         # Named people and places come from the statistical model, the costliest step after the encoder;
-        # it runs only on documents with a positive label unless configured for all.
+        # unless configured for all, it reads only the windows that made a label positive (the keyword
+        # baseline has no windows: there, whole documents with a positive label).
         self.ner = _load_model(settings.spacy_model)
 
     def tag_many(self, items: list[tuple[str, str]]) -> list[Tagging]:
         """Tag ``(title, text)`` pairs in one batch."""
         texts = [document_text(title, text, self.settings.max_chars) for title, text in items]
         docs = list(self.nlp.pipe(texts, batch_size=32))
-        wanted = [
-            i for i, doc in enumerate(docs)
-            if self.settings.entities_for == "all" or any(doc._.frwatch_decisions.values())
-        ]
+        # (document index, start offset, text) read by the statistical model.
+        pieces: list[tuple[int, int, str]] = []
+        for i, doc in enumerate(docs):
+            ranges = doc._.frwatch_positive_ranges  # None from the keyword baseline
+            if self.settings.entities_for == "all" or ranges is None:
+                if self.settings.entities_for == "all" or any(doc._.frwatch_decisions.values()):
+                    pieces.append((i, 0, texts[i]))
+            else:
+                pieces.extend((i, start, texts[i][start:end]) for start, end in ranges)
         people: dict[int, list[Entity]] = {}
-        if self.ner is not None and wanted:
-            for i, ner_doc in zip(wanted, self.ner.pipe([texts[i] for i in wanted], batch_size=16), strict=True):
-                people[i] = [
-                    Entity(kind=ENTITY_KINDS[e.label_], text=e.text, normalized=e.text, start=e.start_char,
-                           end=e.end_char)
+        if self.ner is not None and pieces:
+            for (i, base, _text), ner_doc in zip(
+                pieces, self.ner.pipe([text for _i, _b, text in pieces], batch_size=16), strict=True
+            ):
+                people.setdefault(i, []).extend(
+                    Entity(kind=ENTITY_KINDS[e.label_], text=e.text, normalized=e.text, start=base + e.start_char,
+                           end=base + e.end_char)
                     for e in ner_doc.ents if e.label_ in ("GPE", "PERSON")
-                ]
+                )
         return [self._tagging(doc, people.get(i, [])) for i, doc in enumerate(docs)]
 
     def tag(self, title: str, text: str) -> Tagging:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -17,6 +18,9 @@ from nlp.classifier import TopicModel, windows
 from nlp.components import cached_lexicon
 from nlp.scoring import score_sentence
 from store import LABELS, Evidence
+
+if not Doc.has_extension("frwatch_positive_ranges"):
+    Doc.set_extension("frwatch_positive_ranges", default=None)
 
 
 def _sentences(doc: Doc) -> tuple[list[Span], int]:
@@ -63,18 +67,25 @@ class TopicComponent:
             passages.extend(w.text for w in wins)
         probs = self.model.probabilities(passages, always)
 
-        # Evidence: sentences of the two best windows of each positive label, scored one by one.
-        wanted: list[tuple[int, int]] = []  # (doc index, sentence index)
+        # Evidence: the sentences of each positive label's best window, each encoded once for all labels.
+        # A one-sentence window is its own sentence: its window score is reused, not encoded again.
+        by_sentence: list[dict[int, np.ndarray]] = [{} for _ in docs]
+        wanted: list[tuple[int, int]] = []  # (doc index, sentence index) still to encode
+        positive_windows: list[set[int]] = [set() for _ in docs]
         for d, (_spans, wins, offset) in enumerate(plans):
             for j, label in enumerate(LABELS):
                 if not wins or probs[offset:offset + len(wins), j].max() < self.thresholds[label]:
                     continue
-                best = sorted(range(len(wins)), key=lambda k: -probs[offset + k, j])[:2]
-                for k in best:
+                k = int(probs[offset:offset + len(wins), j].argmax())
+                positive_windows[d].add(k)
+                if wins[k].first == wins[k].last:
+                    by_sentence[d][wins[k].first] = probs[offset + k]
+                else:
                     wanted.extend((d, i) for i in range(wins[k].first, wins[k].last + 1))
         wanted = sorted(set(wanted))
         sentence_probs = self.model.probabilities([plans[d][0][i].text.strip() for d, i in wanted])
-        by_sentence = {key: sentence_probs[n] for n, key in enumerate(wanted)}
+        for n, (d, i) in enumerate(wanted):
+            by_sentence[d][i] = sentence_probs[n]
 
         for d, doc in enumerate(docs):
             spans, wins, offset = plans[d]
@@ -86,9 +97,9 @@ class TopicComponent:
                 decisions[label] = score >= self.thresholds[label]
                 found = []
                 if decisions[label]:
-                    for (dd, i), p in by_sentence.items():
+                    for i, p in by_sentence[d].items():
                         # Half the threshold: a sentence that supports the label on its own, if weaker.
-                        if dd == d and p[j] >= self.thresholds[label] / 2:
+                        if p[j] >= self.thresholds[label] / 2:
                             found.append(self._evidence(spans[i], float(p[j]), label))
                     if not found:  # the context decided, no single sentence did: show the best window's start
                         k = int(window_probs.argmax())
@@ -98,6 +109,11 @@ class TopicComponent:
             doc._.frwatch_decisions = decisions
             doc._.frwatch_evidence = evidence
             doc._.frwatch_thresholds = dict(self.thresholds)
+            # Character ranges of the windows that made a label positive: the only text the statistical
+            # entity model reads (see :class:`nlp.pipeline.Tagger`).
+            doc._.frwatch_positive_ranges = [
+                (spans[wins[k].first].start_char, spans[wins[k].last].end_char) for k in sorted(positive_windows[d])
+            ]
         return docs
 
     def _evidence(self, span: Span, score: float, label: str) -> Evidence:

@@ -105,3 +105,18 @@ def test_without_the_spacy_model_tagging_still_works(tmp_path):
     assert all(r.decision for r in result.labels.values())
     kinds = {e.kind for e in result.entities}
     assert "agency" in kinds and "place" not in kinds  # lexicon entities only
+
+
+def test_people_and_places_come_from_the_positive_windows_with_document_offsets(transformer):
+    title = "Sheriff Dana Whitfield defends face recognition in Tulsa"
+    filler = " ".join(["The county fair opens on Saturday with a parade and a pie contest near Elm Park."] * 6)
+    text = (f"Sheriff Dana Whitfield said deputies in Tulsa would keep running booking photos through Clearview AI."
+            f"\n\n{filler}\n\nThe recipe contest was won by Margaret Okafor of Broken Arrow.")
+    result = transformer.tag(title, text)
+    assert result.labels["facial_recognition"].decision
+    whole = document_text(title, text, 100_000)
+    people = [e for e in result.entities if e.kind in ("person", "place")]
+    assert any(e.text == "Dana Whitfield" for e in people)
+    for e in result.entities:
+        assert whole[e.start:e.end] == e.text
+    assert not any("Okafor" in e.text for e in people), "a window that decided nothing is not read by the model"
