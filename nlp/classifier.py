@@ -4,8 +4,8 @@ probabilities, and documents through windows of sentences.
 A document is read as windows: the title with its lead (up to :data:`LEAD_WORDS` words), then the rest in
 runs of whole sentences up to :data:`WINDOW_WORDS` words (the training passages are headlines, sentences
 and excerpts of this size). A label's document probability is its best window's. With the first pass on,
-a window with no lexicon cue at all skips the encoder and scores 0; a document of a single window is
-always encoded.
+a window with no lexicon cue at all skips the encoder and scores 0, and so does a window with a cue that the window gate
+(:mod:`nlp.gate`) turns away; a document of a single window is always encoded.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 
 from nlp.encoder import shared_encoder
 from nlp.features import feature_matrix, has_cue
+from nlp.gate import GATE_FILE, Gate, load_gate
 from nlp.heads import Heads, HeadsError, load_heads
 from nlp.lexicon import Lexicon, lexicon_version
 from store import LABELS
@@ -58,6 +59,8 @@ class TopicModel:
     """Calibrated per-label probabilities for passages."""
 
     def __init__(self, heads_file: Path, lexicon: Lexicon, lexicon_dir: Path, first_pass: bool = True) -> None:
+        """:param first_pass: skip the encoder for windows without a cue or that the gate turns away; the
+            gate is read from ``gate.json`` beside ``heads_file``"""
         self.heads: Heads = load_heads(heads_file)
         expected = lexicon_version(lexicon_dir)
         if self.heads.meta["lexicon"] != expected:
@@ -68,20 +71,31 @@ class TopicModel:
         self.lexicon = lexicon
         self.first_pass = first_pass
         self.encoder = shared_encoder()
-        self.version = self.heads.version
+        # The gate changes which windows are read, so its version is part of the tags' model version.
+        self.gate: Gate | None = load_gate(heads_file.with_name(GATE_FILE.name)) if first_pass else None
+        self.version = self.heads.version + (f"+{self.gate.version}" if self.gate else "")
         self.encoded = 0
         self.skipped = 0
 
-    def probabilities(self, passages: list[str], always: set[int] | None = None) -> np.ndarray:
+    def probabilities(self, passages: list[str], always: set[int] | None = None, gated: bool = True) -> np.ndarray:
         """``(len(passages), 3)`` calibrated probabilities in :data:`store.LABELS` order.
 
         :param always: indices encoded even when the first pass would skip them
+        :param gated: whether the first pass asks the window gate too, or only the cue test (evidence
+            sentences: the gate was fitted on passages and turns away short ones such as "It cited bias.")
         """
         out = np.zeros((len(passages), len(LABELS)), dtype=np.float32)
         chosen = [
             i for i, p in enumerate(passages)
             if not self.first_pass or (always and i in always) or has_cue(self.lexicon, p)
         ]
+        if self.first_pass and gated and self.gate is not None and chosen:
+            # The cue test is cheap and coarse ("police", "privacy", "camera" are everywhere); the gate reads
+            # the whole window. Windows read unconditionally are kept whatever it says.
+            cued = [i for i in chosen if not (always and i in always)]
+            passed = self.gate.passes([passages[i] for i in cued])
+            dropped = {i for i, ok in zip(cued, passed, strict=True) if not ok}
+            chosen = [i for i in chosen if i not in dropped]
         self.encoded += len(chosen)
         self.skipped += len(passages) - len(chosen)
         if chosen:

@@ -30,22 +30,21 @@ def lexical_features(lexicon: Lexicon, passage: str) -> np.ndarray:
     )
 
 
-# A civil-rights cue this strong can make a passage positive on its own; weaker ones ("harm", "protest")
-# only matter next to a technology cue, which the other tests already catch.
-GATE_CR_WEIGHT = 0.6
-
-
 def has_cue(lexicon: Lexicon, passage: str) -> bool:
-    """Whether the passage could matter: the cheap first pass sends only these to the encoder.
+    """Whether the passage could matter: the cheap first pass sends only these on to the window gate
+    (:mod:`nlp.gate`), and what the gate passes to the encoder.
 
-    True for any face-recognition cue or blocker, an agency together with a technology word, or a strong
-    civil-rights cue. Its recall cost against encoding everything is measured in ``benchmarks/tagging.py``.
+    True for any face-recognition cue or blocker, an agency together with a technology word, or any
+    civil-rights cue. Weak civil-rights cues ("privacy", "harm") used to be left out because they are
+    everywhere; the gate now turns most such windows away, and leaving them out lost real positives (an
+    app-tracking "privacy change" paragraph). The recall cost against encoding everything is measured in
+    ``benchmarks/tagging.py``.
     """
     if any(c.pattern.search(passage) for c in lexicon.fr_cues) or any(b.search(passage) for b in lexicon.fr_blockers):
         return True
     if lexicon.le_technology.search(passage) and any(c.pattern.search(passage) for c in lexicon.le_agencies):
         return True
-    return any(c.weight >= GATE_CR_WEIGHT and c.pattern.search(passage) for c in lexicon.cr_cues)
+    return any(c.pattern.search(passage) for c in lexicon.cr_cues)
 
 
 def feature_matrix(lexicon: Lexicon, embeddings: np.ndarray, passages: list[str]) -> np.ndarray:

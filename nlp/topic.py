@@ -83,7 +83,7 @@ class TopicComponent:
                 else:
                     wanted.extend((d, i) for i in range(wins[k].first, wins[k].last + 1))
         wanted = sorted(set(wanted))
-        sentence_probs = self.model.probabilities([plans[d][0][i].text.strip() for d, i in wanted])
+        sentence_probs = self.model.probabilities([plans[d][0][i].text.strip() for d, i in wanted], gated=False)
         for n, (d, i) in enumerate(wanted):
             by_sentence[d][i] = sentence_probs[n]
 

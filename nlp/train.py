@@ -8,6 +8,7 @@ Procedure (fixed seeds, so a rerun on the same data and packages gives the same 
    scores then fit a Platt calibration and choose the two thresholds: ``balanced`` (best F1) and
    ``high_precision`` (lowest threshold with precision >= 0.97).
 4. Refit each head on the whole pool and measure it, calibrated, on the validation set.
+5. Fit the window gate (:mod:`nlp.gate`) on the same split and write it beside the heads.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 from nlp.dataset import Example, load_examples, split_of
 from nlp.encoder import Encoder
 from nlp.features import FEATURES, feature_matrix
+from nlp.gate import GATE_FILE, GateReport, fit_gate
 from nlp.heads import HEADS_FILE, THRESHOLD_SETS, save_heads
 from nlp.lexicon import Lexicon
 from nlp.metrics import best_f1_threshold, expected_calibration_error, precision_threshold, prf
@@ -44,6 +46,7 @@ class TrainReport:
     version: str
     path: Path
     rows: list[dict[str, Any]]
+    gate: GateReport | None = None
 
 
 def _logistic(c: float) -> Any:
@@ -142,4 +145,8 @@ def fit_heads(
 def train(lexicon: Lexicon, lexicon_version: str, path: Path = HEADS_FILE, data_dir: Path | None = None) -> TrainReport:
     """Train on the project's data in ``nlp/data`` (or ``data_dir``)."""
     examples = load_examples(data_dir) if data_dir else load_examples()
-    return fit_heads(examples, Encoder(), lexicon, lexicon_version, path)
+    report = fit_heads(examples, Encoder(), lexicon, lexicon_version, path)
+    gate = fit_gate(examples, path.with_name(GATE_FILE.name))
+    logger.info("window gate %s: %d weights, recall %.4f (cv) %.4f (valid), validation negatives passed %.4f",
+                gate.version, gate.nonzero, gate.cv_recall, gate.valid_recall, gate.valid_negatives_passed)
+    return TrainReport(report.version, report.path, report.rows, gate)

@@ -10,6 +10,8 @@ from nlp import NlpSettings, Tagger
 from nlp.classifier import TopicModel, windows
 from nlp.dataset import load_examples, split_of
 from nlp.encoder import shared_encoder
+from nlp.gate import GATE_FILE, fit_gate, load_gate
+from nlp.gate import content_version as gate_version
 from nlp.heads import HEADS_FILE, content_version, load_heads
 from nlp.lexicon import lexicon_version, load_lexicon
 from nlp.settings import LEXICON_DIR
@@ -114,3 +116,31 @@ def test_eval_reports_both_thresholds_calibration_and_baseline(items_file):
     assert result.returncode == 0, result.stderr
     for needle in ("balanced", "high_precision", "ECE", "keyword", "macro-F1", "3 labelled items"):
         assert needle in result.stdout
+
+
+def test_gate_file_is_small_checked_and_lets_the_positives_through():
+    payload = json.loads(GATE_FILE.read_text())
+    gate = load_gate()
+    assert gate.version == payload["version"] == gate_version(payload)
+    assert len(gate.indices) == len(gate.weights) < 5000 and GATE_FILE.stat().st_size < 100_000
+    assert payload["measured"]["cv_recall"] >= 0.995
+    assert payload["measured"]["valid_recall"] >= 0.98
+    passed = gate.passes(["Police in Lakeport adopt face recognition to search the state's licence photos.",
+                          "Critics warned the scans misidentify Black residents and chill protest."])
+    assert passed.all()
+
+
+def test_fit_gate_is_deterministic(tmp_path):
+    examples = load_examples()[::8]
+    first = fit_gate(examples, tmp_path / "a.json", folds=3)
+    second = fit_gate(examples, tmp_path / "b.json", folds=3)
+    assert first.version == second.version
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    assert load_gate(tmp_path / "a.json").version == first.version
+
+
+def test_model_version_names_heads_and_gate():
+    heads, gate = load_heads(), load_gate()
+    lexicon = load_lexicon(LEXICON_DIR)
+    assert TopicModel(HEADS_FILE, lexicon, LEXICON_DIR).version == f"{heads.version}+{gate.version}"
+    assert TopicModel(HEADS_FILE, lexicon, LEXICON_DIR, first_pass=False).version == heads.version

@@ -1,0 +1,154 @@
+"""The window gate: a cheap first look that decides which windows are worth the encoder.
+
+A sparse logistic regression (L1) on hashed, lower-cased word unigrams and bigrams (scikit-learn's
+``HashingVectorizer``, 2**18 buckets, L2-normalised counts), fitted by ``frwatch train`` on the project's
+own passages (``nlp/data``) to tell passages with any positive label from the rest. Its threshold is
+chosen on out-of-fold scores of the training pool so that at least :data:`WINDOW_RECALL` of the positive
+passages pass; the held-out validation passages then measure it.
+
+Stored as ``nlp/models/gate.json`` beside the heads: only the nonzero weights (bucket index and value),
+the bias and the threshold, with a content hash as its version. The gate changes which windows are
+encoded, so its version is part of every tag's ``model_version`` (:class:`nlp.classifier.TopicModel`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.dataset import Example, split_of
+from nlp.heads import MODELS_DIR, HeadsError
+from store import LABELS
+
+GATE_FILE = MODELS_DIR / "gate.json"
+SEED = 13
+N_FEATURES = 2**18
+# Share of the project's positive passages the gate must let through (out-of-fold, on the training pool).
+WINDOW_RECALL = 0.995
+# Inverse L1 strength. Fixed, not searched: the threshold, chosen for recall, is what matters; at this
+# strength the gate keeps a few thousand buckets (a file of tens of KB).
+C = 4.0
+
+
+def _vectorizer() -> Any:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(n_features=N_FEATURES, ngram_range=(1, 2), alternate_sign=False, norm="l2",
+                             lowercase=True, dtype=np.float64)
+
+
+def _logistic() -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(l1_ratio=1.0, C=C, solver="liblinear", max_iter=1000, random_state=SEED)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The fitted gate: nonzero weights by hashed bucket, a bias and the pass threshold."""
+
+    version: str
+    indices: np.ndarray
+    weights: np.ndarray
+    bias: float
+    threshold: float
+
+    def scores(self, passages: list[str]) -> np.ndarray:
+        """The gate's decision value of each passage (higher: more likely to matter)."""
+        if not passages:
+            return np.zeros(0)
+        x = _vectorizer().transform(passages)[:, self.indices]
+        return np.asarray(x @ self.weights).ravel() + self.bias
+
+    def passes(self, passages: list[str]) -> np.ndarray:
+        """Which passages go on to the encoder."""
+        return self.scores(passages) >= self.threshold
+
+
+@dataclass(frozen=True)
+class GateReport:
+    """What fitting the gate measured."""
+
+    version: str
+    path: Path
+    nonzero: int
+    cv_recall: float
+    valid_recall: float
+    valid_negatives_passed: float
+
+
+def content_version(payload: dict[str, Any]) -> str:
+    """A short hash of everything but the version field itself."""
+    body = json.dumps({k: v for k, v in payload.items() if k != "version"}, sort_keys=True)
+    return "gate-" + hashlib.sha256(body.encode()).hexdigest()[:8]
+
+
+def _target(example: Example) -> int:
+    return int(any(example.labels[label] for label in LABELS))
+
+
+def fit_gate(examples: list[Example], path: Path = GATE_FILE, folds: int = 5) -> GateReport:
+    """Fit the gate on the training pool of ``examples``, choose its threshold and write it to ``path``."""
+    from sklearn.model_selection import StratifiedKFold
+
+    pool = [e for e in examples if split_of(e.id) == "train"]
+    valid = [e for e in examples if split_of(e.id) == "valid"]
+    x = _vectorizer().transform([e.passage for e in pool])
+    y = np.array([_target(e) for e in pool])
+    oof = np.zeros(len(y))
+    for fit_idx, held_idx in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y):
+        oof[held_idx] = _logistic().fit(x[fit_idx], y[fit_idx]).decision_function(x[held_idx])
+    # The highest threshold that still passes WINDOW_RECALL of the positives, rounded down.
+    positives = np.sort(oof[y == 1])
+    threshold = float(np.floor(positives[int(np.floor((1 - WINDOW_RECALL) * len(positives)))] * 1e4) / 1e4)
+    model = _logistic().fit(x, y)
+    nonzero = np.flatnonzero(model.coef_[0])
+    payload: dict[str, Any] = {
+        "n_features": N_FEATURES,
+        "ngrams": [1, 2],
+        "indices": [int(i) for i in nonzero],
+        "weights": [round(float(w), 6) for w in model.coef_[0][nonzero]],
+        "bias": round(float(model.intercept_[0]), 6),
+        "threshold": threshold,
+    }
+    payload["version"] = content_version(payload)
+    gate = _from_payload(payload)
+    passed = gate.passes([e.passage for e in valid])
+    y_valid = np.array([_target(e) for e in valid])
+    payload["measured"] = {
+        "cv_recall": round(float(np.mean(oof[y == 1] >= threshold)), 4),
+        "valid_recall": round(float(np.mean(passed[y_valid == 1])), 4),
+        "valid_negatives_passed": round(float(np.mean(passed[y_valid == 0])), 4),
+        "train_examples": len(pool), "valid_examples": len(valid), "folds": folds, "seed": SEED, "C": C,
+    }
+    payload["version"] = content_version(payload)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    m = payload["measured"]
+    return GateReport(payload["version"], path, len(nonzero), m["cv_recall"], m["valid_recall"],
+                      m["valid_negatives_passed"])
+
+
+def _from_payload(payload: dict[str, Any]) -> Gate:
+    return Gate(version=str(payload["version"]), indices=np.asarray(payload["indices"], dtype=np.int64),
+                weights=np.asarray(payload["weights"], dtype=np.float64), bias=float(payload["bias"]),
+                threshold=float(payload["threshold"]))
+
+
+def load_gate(path: Path = GATE_FILE) -> Gate:
+    """Read and check a gate file.
+
+    :raises HeadsError: when it is missing or its content does not match its version
+    """
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise HeadsError(f"window gate {path} unreadable ({exc}); run `frwatch train`") from exc
+    if payload.get("version") != content_version(payload) or payload.get("n_features") != N_FEATURES:
+        raise HeadsError(f"window gate {path} was edited after training; run `frwatch train`")
+    return _from_payload(payload)
