@@ -2,7 +2,8 @@
 
 A crawler fed URLs by the open web must not be turned against the machine it runs on or its network
 (SSRF). Every request, redirects included (Scrapy re-schedules a redirect as a new request, so it passes
-here again), is checked against the addresses its host resolves to, before any connection is made.
+here again), is checked against the addresses its host resolves to, before any connection is made;
+:mod:`crawler.resolver` checks the answer the connection itself gets (DNS rebinding).
 ``[crawl] allow_private_addresses = true`` lifts the check for the demo and the tests.
 """
 
@@ -22,7 +23,8 @@ from scrapy.exceptions import IgnoreRequest
 logger = logging.getLogger(__name__)
 
 
-def _forbidden(address: str) -> bool:
+def forbidden_address(address: str) -> bool:
+    """Whether an IP address is private, loopback, link-local, reserved, multicast or unspecified."""
     ip = ipaddress.ip_address(address.split("%")[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
@@ -39,7 +41,7 @@ def private_host(host: str) -> str | None:
     A host that does not resolve is not refused here: the download then fails with a DNS error.
     """
     try:
-        return host if _forbidden(host) else None
+        return host if forbidden_address(host) else None
     except ValueError:
         pass
     try:
@@ -48,7 +50,7 @@ def private_host(host: str) -> str | None:
         return None
     for info in infos:
         address = str(info[4][0])
-        if _forbidden(address):
+        if forbidden_address(address):
             return address
     return None
 

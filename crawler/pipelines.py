@@ -102,13 +102,11 @@ class StorePipeline:
         self.counts.unchanged += int(stats.get("frwatch/not_modified/document", 0))
         # Pages that came back with the very bytes stored: unchanged, not extracted again.
         self.counts.unchanged += int(stats.get("frwatch/unchanged/same_bytes", 0))
-        # IgnoreRequest is a request refused on purpose (robots.txt, a private address), counted under its
-        # own stat, not a download that failed.
+        # One per failed page, counted by the spiders' errbacks after Scrapy's retries (not Scrapy's
+        # per-attempt exception counts); requests refused on purpose have their own stats.
         self.counts.failed += sum(
             int(value) for key, value in stats.items()
-            if key.startswith(("frwatch/failed/", "frwatch/refused", "spider_exceptions/",
-                               "downloader/exception_type_count/"))
-            and not key.endswith("scrapy.exceptions.IgnoreRequest")
+            if key.startswith(("frwatch/failed/", "frwatch/refused", "spider_exceptions/"))
         )
         error = None if reason == "finished" else f"spider closed: {reason}"
         store.finish_crawl_run(self.db, self.run_id, self.counts, error)

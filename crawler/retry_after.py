@@ -58,7 +58,7 @@ class RetryAfterMiddleware:
         tries = int(request.meta.get(TRIES, 0))
         if tries >= self.times:
             if stats is not None:
-                stats.inc_value("frwatch/failed/retry_after_gave_up")
+                stats.inc_value("frwatch/retry_after/gave_up")  # the errback counts the page as failed
             logger.warning("giving up on %s after %d answers %d", request.url, tries + 1, response.status)
             return response
         downloader = self.crawler.engine.downloader if self.crawler.engine else None

@@ -54,7 +54,7 @@ class SecRateLimitMiddleware:
         pauses = int(request.meta.get(PAUSES, 0))
         if pauses >= self.retries:
             if stats is not None:
-                stats.inc_value("frwatch/failed/sec_rate_limited")
+                stats.inc_value("frwatch/sec/rate_limit_gave_up")  # the errback counts it as failed
             logger.error("EDGAR still refuses %s after %d pauses; giving up on it", request.url, pauses)
             return response
         self._hold_slot()

@@ -47,3 +47,8 @@ ITEM_PIPELINES = {
     "crawler.sec_pipeline.MeetingRecordPipeline": 950,
 }
 LOG_LEVEL = "WARNING"
+
+# DNS answers are checked again when the connection resolves the name (see crawler/resolver.py).
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"
+# A redirect loop is followed this far, then counted as a failed page (browsers allow 20).
+REDIRECT_MAX_TIMES = 10

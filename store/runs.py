@@ -24,8 +24,18 @@ class CrawlCounts:
 
 
 def start_crawl_run(db: sqlite_utils.Database, source_id: str, spider: str) -> int:
-    """Open a ``crawl_runs`` row in status ``running`` and return its id."""
+    """Open a ``crawl_runs`` row in status ``running`` and return its id.
+
+    A row of the same source still ``running`` belongs to a crawl that died without closing it (killed,
+    or the machine went down): it is closed as failed, so it does not read as running for ever.
+    """
     with transaction(db):
+        db.execute(
+            "UPDATE crawl_runs SET status = 'failed', finished = ?, "
+            "error = 'the crawl process ended before it finished (killed or crashed)' "
+            "WHERE source_id = ? AND status = 'running'",
+            [now_utc(), source_id],
+        )
         cursor = db.execute(
             "INSERT INTO crawl_runs (source_id, spider, started, status) VALUES (?, ?, ?, 'running')",
             [source_id, spider, now_utc()],

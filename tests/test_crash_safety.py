@@ -128,9 +128,6 @@ def test_datasette_and_sqlite_read_while_the_crawler_writes(crawled):
     assert crawled.readers.reads > 10
 
 
-@pytest.mark.xfail(strict=True, reason="a SIGKILLed crawl leaves its crawl_runs row 'running' for ever; nothing "
-                   "(crawler/pipelines.py, store.start_crawl_run) closes abandoned runs as store.abandon_running_jobs "
-                   "does for job_runs")
 def test_a_killed_crawl_is_not_left_running(crawled):
     conn = sqlite3.connect(crawled.database)
     try:

@@ -102,14 +102,7 @@ def test_good_documents_from_the_same_run_are_stored(runs):
             assert "police" in docs[runs.base + path]["text"]
 
 
-REDIRECTS_UNLOGGED = pytest.mark.xfail(
-    strict=True, reason="a redirect loop (a -> b -> a) is dropped by Scrapy's duplicate filter and an endless "
-    "redirect chain by REDIRECT_MAX_TIMES, both logged at DEBUG only and never counted as failed (IgnoreRequest "
-    "is excluded in crawler/pipelines.py); the spiders' errback (not editable in this change) should report them")
-
-
-@pytest.mark.parametrize("fault", [pytest.param(f, marks=REDIRECTS_UNLOGGED) if f in ("loop", "chain") else f
-                                   for f in FAILING_FAULTS])
+@pytest.mark.parametrize("fault", FAILING_FAULTS)
 def test_a_failing_page_is_not_stored_and_is_logged_by_url(runs, fault):
     url = runs.fault_url(fault)
     assert not any(u.startswith(url.split("?")[0]) for u in fc.stored(runs.database))
@@ -128,9 +121,6 @@ def test_failures_are_counted_in_crawl_runs(runs):
         assert crawl[source_id]["failed"] == 0, "hostile and oddly encoded pages are stored, not failed"
 
 
-@pytest.mark.xfail(strict=True, reason="crawl_runs.failed counts download attempts for network errors (3 per "
-                   "page with retries), omits pages given up on a 500/502 and redirect loops; counting is in "
-                   "crawler/pipelines.py and the spiders' errback (not editable in this change)")
 def test_each_failed_page_is_counted_exactly_once(runs):
     crawl = fc.crawl_runs(runs.database)
     for source in runs.plan.sources[:3]:  # http-errors, wire, size: every fault page there fails
@@ -184,10 +174,6 @@ def test_billion_laughs_expansion_is_bounded(runs):
     assert [d for d in fc.stored(runs.database) if d.endswith("/good/13.html")]
 
 
-@pytest.mark.xfail(strict=True, reason="crawler/feeds.py hands entity declarations to feedparser, whose expat "
-                   "parser expands a billion-laughs feed up to its amplification limit (100x the input): a 1.2 KB "
-                   "feed costs ~1 s CPU and ~60 MB, a 1 MB one ~14 s and ~700 MB (python -m tests.faults.xmlbomb "
-                   "1000000), all on the reactor thread; entity declarations should be refused before parsing")
 def test_a_billion_laughs_feed_costs_nothing(runs):
     feed = runs.xml["laughs-rss"]
     assert float(feed["cpu_seconds"]) < 0.5 and float(feed["rss_growth_mb"]) < 5, feed  # type: ignore[arg-type]

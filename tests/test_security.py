@@ -125,3 +125,20 @@ def test_crawl_defaults_cap_downloads_obey_robots_and_refuse_private_addresses(t
     shipped = tomllib.loads((ROOT / "config.toml").read_text())["crawl"]
     assert shipped["obey_robots"] is True and shipped["allow_private_addresses"] is False
     assert 0 < shipped["max_download_mb"] <= 50
+
+
+def test_dns_answers_are_checked_again_at_connect_time():
+    """DNS rebinding: the middleware's lookup and the connection's are two lookups; the reactor's
+    resolver refuses a non-public answer on the second one too (no traffic leaves the machine)."""
+    from twisted.internet.error import DNSLookupError
+
+    from crawler.resolver import PublicOnlyResolver
+
+    settings = scrapy_settings(CrawlSettings(), SecSettings(), Path("x.db"), 1000)
+    assert settings["TWISTED_DNS_RESOLVER"] == "crawler.resolver.PublicOnlyResolver"
+    for address in ("127.0.0.1", "10.1.2.3", "169.254.169.254", "192.168.0.7", "::1", "0.0.0.0"):
+        with pytest.raises(DNSLookupError, match="non-public"):
+            PublicOnlyResolver._public_only(address, "rebound.example")
+    assert PublicOnlyResolver._public_only("93.184.216.34", "example.org") == "93.184.216.34"
+    # An address written as such is the middleware's to judge (or a configured proxy's): not a lookup.
+    assert PublicOnlyResolver._public_only("127.0.0.1", "127.0.0.1") == "127.0.0.1"

@@ -20,6 +20,7 @@ from crawler.conditional import LISTING, STORED_HASH
 from crawler.config import SourceSettings
 from crawler.encoding import decode_html
 from crawler.extract import extract
+from crawler.failures import describe_failure
 from crawler.feeds import FeedEntry, ListingError, parse_feed, parse_sitemap, robots_sitemaps
 from crawler.limits import TOO_LARGE_STAT, too_large
 from crawler.politeness import slot_for, source_slots
@@ -74,9 +75,16 @@ class FeedSpider(scrapy.Spider):
                               meta=self._meta(url, **{LISTING: True}))
 
     def download_failed(self, failure: Failure) -> None:
-        """Count a response skipped for its size once decompressed (the download itself was within the cap)."""
+        """Errback: count and log a page that finally failed, once (see :mod:`crawler.failures`)."""
         if failure.value is not None and too_large(failure.value):
+            # A body within the download cap that blows past it once decompressed.
             self.crawler.stats.inc_value(TOO_LARGE_STAT)  # type: ignore[union-attr]
+            return
+        described = describe_failure(failure)
+        if described is not None:
+            stat, url, reason = described
+            self.crawler.stats.inc_value(f"frwatch/failed/{stat}")  # type: ignore[union-attr]
+            self.logger.warning("failed %s: %s", url, reason)
 
     def _article(self, url: str, entry: FeedEntry | None = None) -> Iterator[scrapy.Request]:
         canonical = canonicalize(url)
@@ -86,7 +94,9 @@ class FeedSpider(scrapy.Spider):
         if len(self.seen) >= limit:
             return
         self.seen.add(canonical)
-        yield scrapy.Request(url, callback=self.parse_article, errback=self.download_failed,
+        # dont_filter: articles are deduplicated above by canonical URL; Scrapy's duplicate filter would
+        # silently drop the second leg of a redirect loop, which must reach the errback as a failure.
+        yield scrapy.Request(url, callback=self.parse_article, errback=self.download_failed, dont_filter=True,
                              cb_kwargs={"entry": entry}, meta=self._meta(url))
 
     def _next_listing(self, response: Response, url: str, callback: Any) -> Iterator[scrapy.Request]:

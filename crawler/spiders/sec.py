@@ -51,6 +51,7 @@ from crawler.edgar.submissions import (
     wanted,
 )
 from crawler.edgar.text import filing_text
+from crawler.failures import describe_failure
 from crawler.sec_access import SEC_SLOT
 from crawler.spiders.base import header
 from store import (
@@ -173,7 +174,10 @@ class SecSpider(scrapy.Spider):
                 self.logger.info("no daily index at %s (%d)", response.url, response.status)
                 return
             self.fail(f"http_{response.status}", response.url, f"answered {response.status}")
-        # Network errors are already counted by Scrapy (downloader/exception_type_count/…).
+            return
+        described = describe_failure(failure)  # a network error after retries, or a redirect loop
+        if described is not None:
+            self.fail(*described)
 
     def load_json(self, response: Response, what: str) -> Any | None:
         """The decoded JSON body, or None after logging why it is unusable."""
