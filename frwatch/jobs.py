@@ -24,6 +24,26 @@ def open_db(config: Config):  # type: ignore[no-untyped-def]
     return store.open_store(config.storage.database, config.storage.busy_timeout_ms)
 
 
+def prepare_data_directory(config: Config) -> None:
+    """Create the default data folder on a first crawl; refuse to invent any other.
+
+    ``data/`` beside the config file is the project's own folder (git ignores it) and a fresh checkout
+    has none; a database path the user wrote into a folder that does not exist is more likely a typo
+    or an unmounted disk than a wish, and gets one error line instead of a new directory tree.
+
+    :raises ConfigError: the configured database's folder is missing and is not the default one
+    """
+    folder = config.storage.database.parent
+    if folder.is_dir():
+        return
+    default = ((config.path.parent if config.path else Path.cwd()) / "data").resolve()
+    if folder.resolve() != default:
+        raise ConfigError(
+            f"data directory {folder} for [storage] database does not exist; create it (mkdir -p {folder}) "
+            "or fix the path"
+        )
+
+
 def select_sources(config: Config, ids: list[str]) -> list[crawler.SourceSettings]:
     """The configured sources named by ``ids`` (all of them when empty).
 
@@ -45,6 +65,7 @@ def crawl(config: Config, source_ids: list[str], on_item: Callable[[str], None] 
     sources = select_sources(config, source_ids)
     if not sources:
         raise ConfigError("no [[sources]] configured; add one to config.toml (see the commented examples)")
+    prepare_data_directory(config)
     open_db(config).conn.close()  # fail early, with one line, on an unusable database path
     crawler.run_crawl(
         config.crawl, config.sec, sources, config.storage.database, config.storage.busy_timeout_ms, on_item
@@ -171,6 +192,7 @@ def run(config: Config) -> None:
     """
     if not config.sources:
         raise ConfigError("no [[sources]] configured; `frwatch run` has nothing to schedule")
+    prepare_data_directory(config)
     open_db(config).conn.close()  # fail early, with one line, on an unusable database path
     scheduler.run_daemon(daemon_jobs(config), config.daemon, config.storage.database)
 

@@ -136,6 +136,13 @@ def test_missing_data_directory_is_not_created_by_reading_commands(folder, comma
                                            expect="nowhere/deeper")
 
 
+@pytest.mark.parametrize("command", [["crawl"], ["run"]])
+def test_a_missing_data_directory_other_than_the_default_is_not_invented(folder, command):
+    (folder / "config.toml").write_text('[storage]\ndatabase = "nowhere/deeper/frwatch.db"\n' + SOURCE)
+    assert_one_line_exit_2_nothing_written(folder, "--config", "config.toml", *command,
+                                           expect="nowhere/deeper")
+
+
 def test_data_directory_that_is_a_file(folder):
     (folder / "data").write_text("not a directory")
     (folder / "config.toml").write_text('[storage]\ndatabase = "data/frwatch.db"\n' + SOURCE)
