@@ -6,8 +6,9 @@ budgets...), as a news crawl sees them.
 
 - naive: the full statistical spaCy pipeline (parser, NER) on every document, one document at a time,
   and every sentence and the title through the encoder, a document's label score its best sentence's;
-- frwatch: :class:`nlp.Tagger` as configured: rule-based sentences, windows of sentences, the lexicon
-  first pass, batching across documents, NER only for documents with a positive label.
+- frwatch: :class:`nlp.Tagger` as configured: rule-based sentences, windows of sentences, the first pass
+  (a lexicon cue, then the window gate of :mod:`nlp.gate`), batching across documents, evidence from each
+  positive label's best window, NER only on the windows that made a label positive.
 
 Each path runs in its own process (peak RSS is per process); runs alternate and the median is reported.
 The first pass's document-level recall loss is measured against frwatch's own path with the first pass

@@ -144,3 +144,18 @@ def test_model_version_names_heads_and_gate():
     lexicon = load_lexicon(LEXICON_DIR)
     assert TopicModel(HEADS_FILE, lexicon, LEXICON_DIR).version == f"{heads.version}+{gate.version}"
     assert TopicModel(HEADS_FILE, lexicon, LEXICON_DIR, first_pass=False).version == heads.version
+
+
+def test_first_pass_gate_turns_away_a_cue_window_about_something_else():
+    model = TopicModel(HEADS_FILE, load_lexicon(LEXICON_DIR), LEXICON_DIR)
+    passages = [
+        "The video platform already removes deceptive manipulated clips under its rules, though it has no "
+        "written policy on deepfakes yet.",  # a cue ("deepfakes" blocks face recognition), nothing to find
+        "Deputies compared the suspect's photo with the driver licence database using face recognition.",
+    ]
+    before = model.skipped
+    probs = model.probabilities(passages)
+    assert model.skipped - before == 1
+    assert probs[0].max() == 0 and probs[1][LABELS.index("facial_recognition")] > 0.5
+    assert model.probabilities(passages, always={0})[0].max() > 0, "windows read unconditionally bypass it"
+    assert model.probabilities(passages, gated=False)[0].max() > 0, "evidence sentences: cue test only"
