@@ -13,7 +13,6 @@ encoded, so its version is part of every tag's ``model_version`` (:class:`nlp.cl
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from nlp import heads
 from nlp.dataset import Example, split_of
 from nlp.heads import MODELS_DIR, HeadsError
 from store import LABELS
@@ -33,6 +33,9 @@ WINDOW_RECALL = 0.995
 # Inverse L1 strength. Fixed, not searched: the threshold, chosen for recall, is what matters; at this
 # strength the gate keeps a few thousand buckets (a file of tens of KB).
 C = 4.0
+
+VERSION_PREFIX = "gate-"
+VERSION_DIGITS = 8
 
 
 def _vectorizer() -> Any:
@@ -83,9 +86,8 @@ class GateReport:
 
 
 def content_version(payload: dict[str, Any]) -> str:
-    """A short hash of everything but the version field itself."""
-    body = json.dumps({k: v for k, v in payload.items() if k != "version"}, sort_keys=True)
-    return "gate-" + hashlib.sha256(body.encode()).hexdigest()[:8]
+    """The gate's version: a short hash of its content (see :func:`nlp.heads.content_version`)."""
+    return heads.content_version(payload, VERSION_PREFIX, VERSION_DIGITS)
 
 
 def _target(example: Example) -> int:
@@ -145,10 +147,7 @@ def load_gate(path: Path = GATE_FILE) -> Gate:
 
     :raises HeadsError: when it is missing or its content does not match its version
     """
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise HeadsError(f"window gate {path} unreadable ({exc}); run `frwatch train`") from exc
-    if payload.get("version") != content_version(payload) or payload.get("n_features") != N_FEATURES:
-        raise HeadsError(f"window gate {path} was edited after training; run `frwatch train`")
+    payload = heads.read_versioned(path, "window gate", VERSION_PREFIX, VERSION_DIGITS)
+    if payload.get("n_features") != N_FEATURES:
+        raise HeadsError(f"window gate {path} was trained for another feature size; run `frwatch train`")
     return _from_payload(payload)

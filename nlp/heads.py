@@ -61,10 +61,25 @@ class Heads:
     meta: dict[str, Any]
 
 
-def content_version(payload: dict[str, Any]) -> str:
-    """A short hash of everything but the version field itself."""
+def content_version(payload: dict[str, Any], prefix: str = "minilm-heads-", digits: int = 12) -> str:
+    """A short hash of everything but the version field itself, after ``prefix``."""
     body = json.dumps({k: v for k, v in payload.items() if k != "version"}, sort_keys=True)
-    return "minilm-heads-" + hashlib.sha256(body.encode()).hexdigest()[:12]
+    return prefix + hashlib.sha256(body.encode()).hexdigest()[:digits]
+
+
+def read_versioned(path: Path, what: str, prefix: str = "minilm-heads-", digits: int = 12) -> dict[str, Any]:
+    """A trained model file whose content still matches the version it was written with.
+
+    :param what: how error messages name the file ("classifier heads", "window gate")
+    :raises HeadsError: when it is missing, unreadable or changed since training
+    """
+    try:
+        payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise HeadsError(f"{what} {path} unreadable ({exc}); run `frwatch train`") from exc
+    if payload.get("version") != content_version(payload, prefix, digits):
+        raise HeadsError(f"{what} {path} changed after training; run `frwatch train`")
+    return payload
 
 
 def save_heads(payload: dict[str, Any], path: Path = HEADS_FILE) -> str:
@@ -80,12 +95,7 @@ def load_heads(path: Path = HEADS_FILE) -> Heads:
 
     :raises HeadsError: when it is missing or its content does not match its version
     """
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise HeadsError(f"classifier heads {path} unreadable ({exc}); run `frwatch train`") from exc
-    if payload.get("version") != content_version(payload):
-        raise HeadsError(f"classifier heads {path} were edited after training; run `frwatch train`")
+    payload = read_versioned(path, "classifier heads")
     heads = {}
     for label, row in payload["labels"].items():
         heads[label] = Head(
