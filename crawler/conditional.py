@@ -46,17 +46,16 @@ class ConditionalGetMiddleware:
     def process_request(self, request: Request, spider: Any = None) -> None:
         if request.method != "GET" or request.url.endswith("/robots.txt"):
             return None
-        found = store.validators_for(self._store(), request.url)
-        if found:
-            etag, last_modified = found
-            if etag:
-                request.headers.setdefault(b"If-None-Match", etag.encode("latin-1"))
-            if last_modified:
-                request.headers.setdefault(b"If-Modified-Since", last_modified.encode("latin-1"))
-        if not request.meta.get(LISTING):
-            stored = store.stored_page_hash(self._store(), request.url)
-            if stored:
-                request.meta[STORED_HASH] = stored
+        found = store.revisit_state(self._store(), request.url)
+        if found is None:
+            return None
+        etag, last_modified, html_sha256 = found
+        if etag:
+            request.headers.setdefault(b"If-None-Match", etag.encode("latin-1"))
+        if last_modified:
+            request.headers.setdefault(b"If-Modified-Since", last_modified.encode("latin-1"))
+        if html_sha256 and not request.meta.get(LISTING):
+            request.meta[STORED_HASH] = html_sha256
         return None
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:

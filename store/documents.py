@@ -145,22 +145,19 @@ def requeue_outdated(db: sqlite_utils.Database, model_version: str) -> int:
     return int(cursor.rowcount or 0)
 
 
-def validators_for(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | None] | None:
-    """The ETag and Last-Modified last seen for ``url``: a stored document's, else a feed's."""
+def revisit_state(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | None, str | None] | None:
+    """What the last visit of ``url`` left: ``(etag, last_modified, html_sha256)``.
+
+    A stored document's, else a feed's or listing's validators (which have no body hash); one query, as
+    it runs before every request.
+    """
     row = db.execute(
-        "SELECT etag, last_modified FROM documents WHERE url = ? AND (etag IS NOT NULL OR last_modified IS NOT NULL) "
-        "UNION ALL SELECT etag, last_modified FROM http_cache WHERE url = ? LIMIT 1",
+        "SELECT etag, last_modified, html_sha256 FROM documents WHERE url = ? "
+        "AND (etag IS NOT NULL OR last_modified IS NOT NULL OR html_sha256 IS NOT NULL) "
+        "UNION ALL SELECT etag, last_modified, NULL FROM http_cache WHERE url = ? LIMIT 1",
         [url, url],
     ).fetchone()
-    return (row[0], row[1]) if row else None
-
-
-def stored_page_hash(db: sqlite_utils.Database, url: str) -> str | None:
-    """The SHA-256 of the page body last stored for ``url``, to skip re-extracting identical bytes."""
-    row = db.execute(
-        "SELECT html_sha256 FROM documents WHERE url = ? AND html_sha256 IS NOT NULL LIMIT 1", [url]
-    ).fetchone()
-    return str(row[0]) if row else None
+    return (row[0], row[1], row[2]) if row else None
 
 
 def remember_validators(db: sqlite_utils.Database, rows: list[tuple[str, str | None, str | None]]) -> None:
