@@ -20,6 +20,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import torch
 from transformers import AutoModel, AutoTokenizer
+from transformers.utils import logging as transformers_logging
+
+# A progress bar for a 90 MB local load is noise on a command's stderr and in the daemon's log.
+transformers_logging.disable_progress_bar()
 
 # 128 word pieces cover a headline plus two or three sentences; longer documents are scored in windows.
 MAX_TOKENS = 128

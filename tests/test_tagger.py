@@ -47,8 +47,8 @@ def test_police_face_recognition_with_bias_claim(tagger):
          {"facial_recognition": False, "law_enforcement": False, "civil_rights": False}),
         ("Doorbell camera review", "The new doorbell records 2K video and sends a motion alert when a parcel "
          "is left on the porch.", {"facial_recognition": False, "law_enforcement": False, "civil_rights": False}),
-        ("Town bans biometric systems", "The select board voted 3-2 to bar town departments, including police, "
-         "from buying face recognition systems. The order gives no reason.",
+        ("Face recognition pilot ends over cost", "The sheriff's office ended its six-month face search trial "
+         "after the vendor doubled its price, a spokesman said.",
          {"facial_recognition": True, "law_enforcement": True, "civil_rights": False}),
         ("Army tests face matching on drones", "The Pentagon's research office will test whether drones can "
          "match faces of enemy combatants on the battlefield.",
@@ -70,6 +70,13 @@ def test_hard_negatives(tagger, title, text, expected):
          {"facial_recognition": False, "law_enforcement": False, "civil_rights": True}),
         ("Retailer scans shoppers' faces", "Civil liberties groups said the chain collected faceprints without "
          "consent.", {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
+        # A ban on police face recognition is regulation of surveillance even when the excerpt gives no motive
+        # (the project's labelling convention, nlp/data/README.md); a budget reason, above, is not.
+        ("Town bans biometric systems", "The select board voted 3-2 to bar town departments, including police, "
+         "from buying face recognition systems.",
+         {"facial_recognition": True, "law_enforcement": True, "civil_rights": True}),
+        ("Election worries", "Lawmakers want rules for deepfakes and for facial recognition in public places.",
+         {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
     ],
 )
 def test_families_the_keyword_list_misses(transformer, title, text, expected):
@@ -86,7 +93,9 @@ def test_evidence_offsets_point_at_the_sentence(tagger):
         assert whole[ev.start:ev.end] == ev.sentence
     assert evidence[0].sentence == title  # the title is a sentence of its own
     assert "face recognition" in evidence[0].matched_terms
-    assert result.labels["civil_rights"].evidence[0].sentence == "It cited bias."
+    # The ban itself is civil-rights evidence (nlp/data/README.md, labelling conventions); the stated motive,
+    # a sentence that says nothing on its own about face recognition, is shown beside it.
+    assert "It cited bias." in [ev.sentence for ev in result.labels["civil_rights"].evidence]
 
 
 def test_entities_agencies_vendors_products(tagger):
