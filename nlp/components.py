@@ -29,6 +29,17 @@ for _name, _default in (("frwatch_scores", None), ("frwatch_decisions", None), (
         Doc.set_extension(_name, default=_default)
 
 
+# Where :class:`nlp.pipeline.Tagger` keeps a document's text on the ``Doc``: spaCy rebuilds ``doc.text``
+# from every token on each access, which costs more than sentence splitting on long documents.
+TEXT_KEY = "frwatch_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, from the stored copy when there is one."""
+    text = doc.user_data.get(TEXT_KEY)
+    return text if isinstance(text, str) else doc.text
+
+
 @lru_cache(maxsize=4)
 def cached_lexicon(folder: str) -> Lexicon:
     """The lexicon of ``folder``, read once per process."""
@@ -39,7 +50,7 @@ def cached_lexicon(folder: str) -> Lexicon:
 def paragraphs(doc: Doc) -> Doc:
     """Start a sentence after every line break (the sentencizer and parser respect preset boundaries)."""
     starts = doc.to_array("IDX")
-    for match in re.finditer(r"\n\s*", doc.text):
+    for match in re.finditer(r"\n\s*", doc_text(doc)):
         i = int(np.searchsorted(starts, match.end()))
         if 0 < i < len(doc):
             doc[i].is_sent_start = True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nlp.lexicon import Lexicon
+from nlp.lexicon import Lexicon, fold
 from nlp.scoring import score_sentence
 
 FEATURES = ("fr_cue", "le_cue", "cr_cue", "fr_blocked", "agency", "technology")
@@ -17,13 +17,14 @@ FEATURES = ("fr_cue", "le_cue", "cr_cue", "fr_blocked", "agency", "technology")
 def lexical_features(lexicon: Lexicon, passage: str) -> np.ndarray:
     """A small vector of lexicon evidence for one passage."""
     scores = score_sentence(lexicon, passage)
+    folded = fold(passage)
     return np.array(
         [
             scores["facial_recognition"].score,
             scores["law_enforcement"].score,
             scores["civil_rights"].score,
             float(any(b.search(passage) for b in lexicon.fr_blockers)),
-            float(any(c.pattern.search(passage) for c in lexicon.le_agencies)),
+            float(any(c.search(passage, folded) for c in lexicon.le_agencies)),
             float(bool(lexicon.le_technology.search(passage))),
         ],
         dtype=np.float32,
@@ -40,11 +41,12 @@ def has_cue(lexicon: Lexicon, passage: str) -> bool:
     app-tracking "privacy change" paragraph). The recall cost against encoding everything is measured in
     ``benchmarks/tagging.py``.
     """
-    if any(c.pattern.search(passage) for c in lexicon.fr_cues) or any(b.search(passage) for b in lexicon.fr_blockers):
+    folded = fold(passage)
+    if any(c.search(passage, folded) for c in lexicon.fr_cues) or any(b.search(passage) for b in lexicon.fr_blockers):
         return True
-    if lexicon.le_technology.search(passage) and any(c.pattern.search(passage) for c in lexicon.le_agencies):
+    if lexicon.le_technology.search(passage) and any(c.search(passage, folded) for c in lexicon.le_agencies):
         return True
-    return any(c.pattern.search(passage) for c in lexicon.cr_cues)
+    return any(c.search(passage, folded) for c in lexicon.cr_cues)
 
 
 def feature_matrix(lexicon: Lexicon, embeddings: np.ndarray, passages: list[str]) -> np.ndarray:

@@ -12,10 +12,22 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Cue:
-    """A weighted regular expression that suggests a label."""
+    """A weighted regular expression that suggests a label.
+
+    ``anchors``: case-folded strings of which every match contains at least one (empty when none could
+    be worked out). Most text holds no cue at all, and a substring test is far cheaper than a regex
+    search that tries every position, so :meth:`search` asks the anchors first.
+    """
 
     pattern: re.Pattern[str]
     weight: float
+    anchors: tuple[str, ...] = ()
+
+    def search(self, text: str, folded: str) -> re.Match[str] | None:
+        """The first match in ``text``; ``folded`` is :func:`fold` of it, computed once by the caller."""
+        if self.anchors and not any(anchor in folded for anchor in self.anchors):
+            return None
+        return self.pattern.search(text)
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,12 @@ class LexiconError(Exception):
     """A lexicon file is missing or malformed."""
 
 
+def fold(text: str) -> str:
+    """``text`` case-folded for :meth:`Cue.search`'s anchors: ``casefold`` plus the one letter that
+    ``re.IGNORECASE`` equates with an ASCII letter and ``casefold`` keeps apart (dotless ı with i)."""
+    return text.casefold().replace("\u0131", "i")
+
+
 def _regex(expr: str) -> re.Pattern[str]:
     # Acronyms written in capitals (ICE, FBI, LFR) match case-sensitively so "ice" or "fbi" in lower
     # case prose do not count; everything else ignores case.
@@ -42,7 +60,55 @@ def _regex(expr: str) -> re.Pattern[str]:
 
 
 def _cues(rows: list[list[Any]]) -> tuple[Cue, ...]:
-    return tuple(Cue(_regex(str(expr)), float(weight)) for expr, weight in rows)
+    cues = []
+    for expr, weight in rows:
+        pattern = _regex(str(expr))
+        cues.append(Cue(pattern, float(weight), tuple(sorted(required_literals(pattern) or ()))))
+    return tuple(cues)
+
+
+def required_literals(pattern: re.Pattern[str]) -> set[str] | None:
+    """Case-folded strings of which every match of ``pattern`` contains one, or None if none is known.
+
+    Read from the parsed expression: a run of literal characters, a group, an alternation whose every
+    branch has such strings, or a repeat of at least once. Of the candidates, the one whose shortest
+    string is longest is kept (the most selective). Anything else (classes, assertions, optional parts)
+    ends a run and gives no candidate, so the answer errs towards "search anyway", never towards a miss.
+    """
+    import re._constants as sre  # the parser's opcodes; stable since 3.11 (were sre_constants)
+    import re._parser as parser
+
+    def needed(items: Any) -> set[str] | None:
+        candidates: list[set[str]] = []
+        run: list[str] = []
+
+        def flush() -> None:
+            if run:
+                candidates.append({"".join(run).casefold()})
+                run.clear()
+
+        for op, arg in items:
+            if op is sre.LITERAL:
+                run.append(chr(arg))
+                continue
+            flush()
+            found: set[str] | None = None
+            if op is sre.SUBPATTERN:
+                found = needed(arg[-1])
+            elif op is sre.BRANCH:
+                branches = [needed(branch) for branch in arg[1]]
+                if all(b is not None for b in branches):
+                    found = set().union(*(b for b in branches if b is not None))
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:
+                found = needed(arg[2])
+            if found:
+                candidates.append(found)
+        flush()
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: (min(len(x) for x in c), -len(c)))
+
+    return needed(parser.parse(pattern.pattern, pattern.flags))
 
 
 def load_lexicon(folder: Path) -> Lexicon:

@@ -90,7 +90,7 @@ class Tagger:
     def tag_many(self, items: list[tuple[str, str]]) -> list[Tagging]:
         """Tag ``(title, text)`` pairs in one batch."""
         texts = [document_text(title, text, self.settings.max_chars) for title, text in items]
-        docs = list(self.nlp.pipe(texts, batch_size=32))
+        docs = list(self.nlp.pipe((self._make_doc(text) for text in texts), batch_size=32))
         # (document index, start offset, text) read by the statistical model.
         pieces: list[tuple[int, int, str]] = []
         for i, doc in enumerate(docs):
@@ -111,6 +111,11 @@ class Tagger:
                     for e in ner_doc.ents if e.label_ in ("GPE", "PERSON")
                 )
         return [self._tagging(doc, people.get(i, [])) for i, doc in enumerate(docs)]
+
+    def _make_doc(self, text: str) -> Doc:
+        doc = self.nlp.make_doc(text)
+        doc.user_data[nlp.components.TEXT_KEY] = text
+        return doc
 
     def tag(self, title: str, text: str) -> Tagging:
         """Tag one document."""

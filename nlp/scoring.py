@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nlp.lexicon import Cue, Lexicon
+from nlp.lexicon import Cue, Lexicon, fold
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,10 @@ def _noisy_or(weights: list[float]) -> float:
     return 1.0 - miss
 
 
-def _match(cues: tuple[Cue, ...], sentence: str) -> tuple[list[float], list[str]]:
+def _match(cues: tuple[Cue, ...], sentence: str, folded: str) -> tuple[list[float], list[str]]:
     weights, matched = [], []
     for cue in cues:
-        found = cue.pattern.search(sentence)
+        found = cue.search(sentence, folded)
         if found:
             weights.append(cue.weight)
             if found.group(0) not in matched:
@@ -42,14 +42,15 @@ def _match(cues: tuple[Cue, ...], sentence: str) -> tuple[list[float], list[str]
 
 def score_sentence(lexicon: Lexicon, sentence: str) -> dict[str, SentenceScore]:
     """Score one sentence for the three labels."""
-    fr_w, fr_m = _match(lexicon.fr_cues, sentence)
+    folded = fold(sentence)
+    fr_w, fr_m = _match(lexicon.fr_cues, sentence, folded)
     fr = _noisy_or(fr_w)
     if fr_w and max(fr_w) < 0.8 and any(b.search(sentence) for b in lexicon.fr_blockers):
         fr *= 0.3
     elif not fr_w and any(b.search(sentence) for b in lexicon.fr_blockers):
         fr = 0.0
 
-    ag_w, ag_m = _match(lexicon.le_agencies, sentence)
+    ag_w, ag_m = _match(lexicon.le_agencies, sentence, folded)
     tech = lexicon.le_technology.search(sentence)
     if ag_w and tech:
         # An agency and a technology together: the rubric's "sold to, used by, banned for" territory.
@@ -58,7 +59,7 @@ def score_sentence(lexicon: Lexicon, sentence: str) -> dict[str, SentenceScore]:
     else:
         le, le_m = (max(ag_w) * 0.6 if ag_w else 0.0), ag_m
 
-    cr_w, cr_m = _match(lexicon.cr_cues, sentence)
+    cr_w, cr_m = _match(lexicon.cr_cues, sentence, folded)
     return {
         "facial_recognition": SentenceScore(fr, tuple(fr_m)),
         "law_enforcement": SentenceScore(le, tuple(le_m)),
