@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.encoder import shared_encoder
+from nlp.encoder import TokenStates, shared_encoder
 from nlp.features import feature_matrix, has_cue
 from nlp.gate import GATE_FILE, Gate, load_gate
 from nlp.heads import Heads, HeadsError, load_heads
@@ -84,6 +84,18 @@ class TopicModel:
         :param gated: whether the first pass asks the window gate too, or only the cue test (evidence
             sentences: the gate was fitted on passages and turns away short ones such as "It cited bias.")
         """
+        return self._probabilities(passages, always, gated, keep_tokens=False)[0]
+
+    def probabilities_keeping_tokens(
+        self, passages: list[str], always: set[int] | None = None,
+    ) -> tuple[np.ndarray, dict[int, TokenStates]]:
+        """:meth:`probabilities` of windows, and the token states of each encoded one, for
+        :meth:`sentence_probabilities`."""
+        return self._probabilities(passages, always, gated=True, keep_tokens=True)
+
+    def _probabilities(
+        self, passages: list[str], always: set[int] | None, gated: bool, keep_tokens: bool,
+    ) -> tuple[np.ndarray, dict[int, TokenStates]]:
         out = np.zeros((len(passages), len(LABELS)), dtype=np.float32)
         chosen = [
             i for i, p in enumerate(passages)
@@ -98,11 +110,50 @@ class TopicModel:
             chosen = [i for i in chosen if i not in dropped]
         self.encoded += len(chosen)
         self.skipped += len(passages) - len(chosen)
+        tokens: dict[int, TokenStates] = {}
         if chosen:
             texts = [passages[i] for i in chosen]
-            features = feature_matrix(self.lexicon, self.encoder.encode(texts), texts)
+            if keep_tokens:
+                embeddings, states = self.encoder.encode_keeping_tokens(texts)
+                tokens = dict(zip(chosen, states, strict=True))
+            else:
+                embeddings = self.encoder.encode(texts)
+            features = feature_matrix(self.lexicon, embeddings, texts)
             for j, label in enumerate(LABELS):
                 out[chosen, j] = self.heads.heads[label].probability(features)
+        return out, tokens
+
+    def sentence_probabilities(self, states: TokenStates, sentences: list[str]) -> np.ndarray:
+        """``(len(sentences), 3)`` probabilities of the sentences of one encoded window, read in context.
+
+        Each sentence's vector is the mean of its tokens' states from the window's own encoding (the
+        window's text is its sentences joined by single spaces), so evidence costs no second encoder pass.
+        A sentence with no lexicon cue scores 0: evidence is a sentence that says something on its own.
+        A sentence cut off by the encoder's length limit is encoded alone.
+        """
+        hidden, offsets = states
+        out = np.zeros((len(sentences), len(LABELS)), dtype=np.float32)
+        vectors: dict[int, np.ndarray] = {}
+        alone: list[int] = []
+        start = 0
+        for n, sentence in enumerate(sentences):
+            end = start + len(sentence)
+            if has_cue(self.lexicon, sentence):
+                inside = (offsets[:, 0] >= start) & (offsets[:, 1] <= end)
+                if inside.any() and offsets[inside, 1].max() >= end - 1:
+                    pooled = hidden[inside].mean(0)
+                    vectors[n] = pooled / max(float(np.linalg.norm(pooled)), 1e-9)
+                else:
+                    alone.append(n)
+            start = end + 1
+        if alone:
+            for n, vector in zip(alone, self.encoder.encode([sentences[n] for n in alone]), strict=True):
+                vectors[n] = vector
+        if vectors:
+            rows = sorted(vectors)
+            features = feature_matrix(self.lexicon, np.stack([vectors[n] for n in rows]), [sentences[n] for n in rows])
+            for j, label in enumerate(LABELS):
+                out[rows, j] = self.heads.heads[label].probability(features)
         return out
 
     def threshold(self, label: str, threshold_set: str) -> float:

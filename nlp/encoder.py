@@ -29,6 +29,10 @@ transformers_logging.disable_progress_bar()
 MAX_TOKENS = 128
 
 
+# A text's tokens: hidden states ``(n, 384)`` and character offsets ``(n, 2)`` into the text.
+TokenStates = tuple[np.ndarray, np.ndarray]
+
+
 class EncoderError(Exception):
     """The encoder model is not installed."""
 
@@ -60,6 +64,15 @@ class Encoder:
 
         Texts are sorted by length before batching so each batch pads to a similar length.
         """
+        return self._run(texts, batch_size, None)
+
+    def encode_keeping_tokens(self, texts: list[str], batch_size: int = 64) -> tuple[np.ndarray, list[TokenStates]]:
+        """:meth:`encode`, and for each text its tokens' hidden states with their character offsets (special
+        tokens left out), so parts of a text can be pooled later without encoding them again."""
+        states: list[TokenStates] = [(np.zeros((0, 384), np.float32), np.zeros((0, 2), np.int64))] * len(texts)
+        return self._run(texts, batch_size, states), states
+
+    def _run(self, texts: list[str], batch_size: int, states: list[TokenStates] | None) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -67,13 +80,19 @@ class Encoder:
         with torch.inference_mode():
             for start in range(0, len(order), batch_size):
                 idx = order[start:start + batch_size]
-                batch = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
-                                       max_length=MAX_TOKENS, return_tensors="pt")
+                batch = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=MAX_TOKENS,
+                                       return_tensors="pt", return_offsets_mapping=states is not None)
+                offsets = batch.pop("offset_mapping", None)
                 hidden = self.model(**batch).last_hidden_state
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
                 out[idx] = pooled.numpy()
+                if states is not None and offsets is not None:
+                    # Real tokens have a non-empty character span; [CLS], [SEP] and padding have (0, 0).
+                    real = (offsets[:, :, 1] > offsets[:, :, 0]).numpy()
+                    for row, i in enumerate(idx):
+                        states[i] = (hidden[row][real[row]].numpy(), offsets[row][real[row]].numpy())
         return out
 
 

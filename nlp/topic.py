@@ -86,27 +86,27 @@ class TopicComponent:
                 always.add(len(passages))
             plans.append((spans, texts, wins, len(passages)))
             passages.extend(w.text for w in wins)
-        probs = self.model.probabilities(passages, always)
+        probs, tokens = self.model.probabilities_keeping_tokens(passages, always)
 
-        # Evidence: the sentences of each positive label's best window, each encoded once for all labels.
-        # A one-sentence window is its own sentence: its window score is reused, not encoded again.
+        # Evidence: the sentences of each positive label's best window, scored for all labels at once from
+        # that window's own token states (no second encoder pass). A one-sentence window is its own
+        # sentence: its window score is reused.
         by_sentence: list[dict[int, np.ndarray]] = [{} for _ in docs]
-        wanted: list[tuple[int, int]] = []  # (doc index, sentence index) still to encode
         positive_windows: list[set[int]] = [set() for _ in docs]
-        for d, (_spans, _texts, wins, offset) in enumerate(plans):
+        for d, (_spans, texts, wins, offset) in enumerate(plans):
             for j, label in enumerate(LABELS):
                 if not wins or probs[offset:offset + len(wins), j].max() < self.thresholds[label]:
                     continue
                 k = int(probs[offset:offset + len(wins), j].argmax())
+                if k in positive_windows[d]:
+                    continue
                 positive_windows[d].add(k)
                 if wins[k].first == wins[k].last:
                     by_sentence[d][wins[k].first] = probs[offset + k]
-                else:
-                    wanted.extend((d, i) for i in range(wins[k].first, wins[k].last + 1))
-        wanted = sorted(set(wanted))
-        sentence_probs = self.model.probabilities([plans[d][1][i] for d, i in wanted], gated=False)
-        for n, (d, i) in enumerate(wanted):
-            by_sentence[d][i] = sentence_probs[n]
+                    continue
+                inside = self.model.sentence_probabilities(tokens[offset + k], texts[wins[k].first:wins[k].last + 1])
+                for n, row in enumerate(inside):
+                    by_sentence[d][wins[k].first + n] = row
 
         for d, doc in enumerate(docs):
             spans, _texts, wins, offset = plans[d]
