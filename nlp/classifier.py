@@ -77,31 +77,29 @@ class TopicModel:
         self.encoded = 0
         self.skipped = 0
 
-    def probabilities(self, passages: list[str], always: set[int] | None = None, gated: bool = True) -> np.ndarray:
+    def probabilities(self, passages: list[str], always: set[int] | None = None) -> np.ndarray:
         """``(len(passages), 3)`` calibrated probabilities in :data:`store.LABELS` order.
 
         :param always: indices encoded even when the first pass would skip them
-        :param gated: whether the first pass asks the window gate too, or only the cue test (evidence
-            sentences: the gate was fitted on passages and turns away short ones such as "It cited bias.")
         """
-        return self._probabilities(passages, always, gated, keep_tokens=False)[0]
+        return self._probabilities(passages, always, keep_tokens=False)[0]
 
     def probabilities_keeping_tokens(
         self, passages: list[str], always: set[int] | None = None,
     ) -> tuple[np.ndarray, dict[int, TokenStates]]:
         """:meth:`probabilities` of windows, and the token states of each encoded one, for
         :meth:`sentence_probabilities`."""
-        return self._probabilities(passages, always, gated=True, keep_tokens=True)
+        return self._probabilities(passages, always, keep_tokens=True)
 
     def _probabilities(
-        self, passages: list[str], always: set[int] | None, gated: bool, keep_tokens: bool,
+        self, passages: list[str], always: set[int] | None, keep_tokens: bool,
     ) -> tuple[np.ndarray, dict[int, TokenStates]]:
         out = np.zeros((len(passages), len(LABELS)), dtype=np.float32)
         chosen = [
             i for i, p in enumerate(passages)
             if not self.first_pass or (always and i in always) or has_cue(self.lexicon, p)
         ]
-        if self.first_pass and gated and self.gate is not None and chosen:
+        if self.first_pass and self.gate is not None and chosen:
             # The cue test is cheap and coarse ("police", "privacy", "camera" are everywhere); the gate reads
             # the whole window. Windows read unconditionally are kept whatever it says.
             cued = [i for i in chosen if not (always and i in always)]

@@ -158,4 +158,20 @@ def test_first_pass_gate_turns_away_a_cue_window_about_something_else():
     assert model.skipped - before == 1
     assert probs[0].max() == 0 and probs[1][LABELS.index("facial_recognition")] > 0.5
     assert model.probabilities(passages, always={0})[0].max() > 0, "windows read unconditionally bypass it"
-    assert model.probabilities(passages, gated=False)[0].max() > 0, "evidence sentences: cue test only"
+
+
+def test_evidence_sentences_are_read_inside_their_window():
+    model = TopicModel(HEADS_FILE, load_lexicon(LEXICON_DIR), LEXICON_DIR)
+    cr = LABELS.index("civil_rights")
+    sentences = ["Council bans police face recognition.", "It cited bias.", "The vote was 7-2."]
+    _probs, tokens = model.probabilities_keeping_tokens([" ".join(sentences)], always={0})
+    encoded = model.encoded
+    inside = model.sentence_probabilities(tokens[0], sentences)
+    assert model.encoded == encoded, "no second encoder pass"
+    assert inside[1][cr] > 0.5, "a short motive sentence supports civil rights in its window"
+    assert inside[2].max() == 0, "a sentence with no cue is no evidence"
+    # A sentence past the encoder's 128-token limit has no states in the window: it is encoded alone.
+    long = ["Police " + "and more words " * 60 + "end.", "It cited bias against Black residents."]
+    _probs, tokens = model.probabilities_keeping_tokens([" ".join(long)], always={0})
+    inside = model.sentence_probabilities(tokens[0], long)
+    assert inside[1][cr] == pytest.approx(float(model.probabilities([long[1]], always={0})[0][cr]), abs=1e-5)
