@@ -30,7 +30,7 @@ for _name, _default in (("frwatch_scores", None), ("frwatch_decisions", None), (
 
 
 # Where :class:`nlp.pipeline.Tagger` keeps a document's text on the ``Doc``: spaCy rebuilds ``doc.text``
-# from every token on each access, which costs more than sentence splitting on long documents.
+# (and every ``Span.text``) from the tokens on each access, and the tagger needs the text several times.
 TEXT_KEY = "frwatch_text"
 
 

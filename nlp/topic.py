@@ -8,7 +8,6 @@ windows of many documents through the encoder at once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -24,24 +23,11 @@ if not Doc.has_extension("frwatch_positive_ranges"):
     Doc.set_extension("frwatch_positive_ranges", default=None)
 
 
-def sentence_spans(doc: Doc) -> list[Span]:
-    """The document's sentences, as ``doc.sents`` gives them, read from the SENT_START array.
-
-    ``doc.sents`` first checks the annotation by walking every token in Python; on a crawl where nine
-    documents in ten are about something else that walk cost more than the sentence splitting itself.
-    """
-    if not len(doc):
-        return []
-    starts = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
-    bounds = sorted({0, *starts, len(doc)})
-    return [doc[a:b] for a, b in pairwise(bounds)]
-
-
 def _sentences(doc: Doc) -> tuple[list[Span], list[str], int]:
     """The non-empty sentences, their stripped texts, and how many belong to the title."""
     text = doc_text(doc)
     spans, texts = [], []
-    for span in sentence_spans(doc):
+    for span in doc.sents:
         stripped = text[span.start_char:span.end_char].strip()  # Span.text, without another token walk
         if stripped:
             spans.append(span)
