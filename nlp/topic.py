@@ -90,6 +90,8 @@ class TopicComponent:
                 if wins[k].first == wins[k].last:
                     by_sentence[d][wins[k].first] = probs[offset + k]
                     continue
+                if offset + k not in tokens:  # not encoded (scored 0): only a threshold of 0 makes it "positive"
+                    continue
                 inside = self.model.sentence_probabilities(tokens[offset + k], texts[wins[k].first:wins[k].last + 1])
                 for n, row in enumerate(inside):
                     by_sentence[d][wins[k].first + n] = row

@@ -175,3 +175,14 @@ def test_evidence_sentences_are_read_inside_their_window():
     _probs, tokens = model.probabilities_keeping_tokens([" ".join(long)], always={0})
     inside = model.sentence_probabilities(tokens[0], long)
     assert inside[1][cr] == pytest.approx(float(model.probabilities([long[1]], always={0})[0][cr]), abs=1e-5)
+
+
+def test_a_zero_threshold_makes_unread_windows_positive_without_failing():
+    # Only a degenerate heads file has a threshold of 0; its "positives" then include windows the first
+    # pass never encoded, which have no token states to read evidence from.
+    tagger = Tagger(NlpSettings())
+    topic = tagger.nlp.get_pipe("frwatch_topic")
+    topic.thresholds = dict.fromkeys(topic.thresholds, 0.0)
+    body = "Weather. " * 5 + "\n\n" + " ".join(["The parade route runs along the river this year."] * 40)
+    result = tagger.tag("Sunny weekend ahead", body)
+    assert all(r.decision and r.score == 0.0 and r.evidence for r in result.labels.values())
