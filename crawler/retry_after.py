@@ -2,12 +2,15 @@
 
 Scrapy's own RetryMiddleware retries these at once and ignores the header; a site that asks for an hour
 of quiet gets hammered. Here the download slot of the site (or of all SEC hosts, which share one) takes
-the wait as its delay, the request goes back to the scheduler, and after
-``[crawl] retry_after_times`` refusals the response is given up on (counted as failed).
+the wait as its delay, the refused request is held for the whole wait before it goes back to the
+scheduler (the slot's delay alone is randomised to 0.5–1.5× and AutoThrottle may lower it after the next
+response, so it cannot promise the wait), and after ``[crawl] retry_after_times`` refusals the response
+is given up on (counted as failed).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -51,7 +54,7 @@ class RetryAfterMiddleware:
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
         return cls(crawler)
 
-    def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
+    async def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
         if response.status not in (429, 503):
             return response
         stats = self.crawler.stats
@@ -74,4 +77,5 @@ class RetryAfterMiddleware:
         retry = request.replace(dont_filter=True)
         retry.meta[TRIES] = tries + 1
         retry.meta["dont_retry"] = True  # Scrapy's immediate retry must not undo the wait
+        await asyncio.sleep(wait)  # the request stays active in its slot meanwhile (runs on the asyncio reactor)
         return retry
