@@ -17,14 +17,14 @@ FEATURES = ("fr_cue", "le_cue", "cr_cue", "fr_blocked", "agency", "technology")
 def lexical_features(lexicon: Lexicon, passage: str) -> np.ndarray:
     """A small vector of lexicon evidence for one passage."""
     scores = score_sentence(lexicon, passage)
-    folded = fold(passage)
     return np.array(
         [
             scores["facial_recognition"].score,
             scores["law_enforcement"].score,
             scores["civil_rights"].score,
             float(any(b.search(passage) for b in lexicon.fr_blockers)),
-            float(any(c.search(passage, folded) for c in lexicon.le_agencies)),
+            # score_sentence names law-enforcement terms only when an agency matched (then with the technology)
+            float(bool(scores["law_enforcement"].matched)),
             float(bool(lexicon.le_technology.search(passage))),
         ],
         dtype=np.float32,
