@@ -36,13 +36,26 @@ def best_f1_threshold(truth: np.ndarray, prob: np.ndarray) -> float:
     return float(candidates[int(np.argmax(f1s))])
 
 
-def precision_threshold(truth: np.ndarray, prob: np.ndarray, target: float) -> float:
-    """The lowest threshold whose precision reaches ``target`` (highest recall at that precision)."""
+def precision_threshold(truth: np.ndarray, prob: np.ndarray, target: float, z: float = 1.645) -> float:
+    """The lowest threshold at which precision reaches ``target`` with one-sided confidence: the Wilson lower
+    bound of the precision measured there (``z`` = 1.645: 95%) must reach it, so a threshold that hits
+    0.97 on a handful of positives, or by a hair, is not taken for one that holds.
+    """
     for t in _candidates(prob):
         decided = (prob >= t).astype(int)
-        if decided.sum() and prf(truth, decided).precision >= target:
+        n = int(decided.sum())
+        if n and wilson_lower_bound(prf(truth, decided).precision, n, z) >= target:
             return float(t)
     return 1.0
+
+
+def wilson_lower_bound(rate: float, n: int, z: float = 1.645) -> float:
+    """The Wilson score interval's lower end for a proportion ``rate`` measured on ``n`` trials."""
+    if n <= 0:
+        return 0.0
+    centre = rate + z * z / (2 * n)
+    spread = z * np.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n))
+    return float((centre - spread) / (1 + z * z / n))
 
 
 def _candidates(prob: np.ndarray) -> np.ndarray:

@@ -6,7 +6,8 @@ Procedure (fixed seeds, so a rerun on the same data and packages gives the same 
 3. Per label, choose the L2 strength by 5-fold cross-validated log-loss on the pool (one-standard-error
    rule, see C_GRID); the out-of-fold
    scores then fit a Platt calibration and choose the two thresholds: ``balanced`` (best F1) and
-   ``high_precision`` (lowest threshold with precision >= 0.97).
+   ``high_precision`` (lowest threshold whose precision is >= 0.97 with 95% confidence: the
+   Wilson lower bound, not the measured rate).
 4. Refit each head on the whole pool and measure it, calibrated, on the validation set.
 5. Fit the window gate (:mod:`nlp.gate`) on the same split and write it beside the heads.
 """

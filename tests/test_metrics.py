@@ -1,0 +1,49 @@
+"""Threshold choice and calibration error (nlp/metrics.py) on small arrays worked out by hand."""
+
+import numpy as np
+import pytest
+
+from nlp.metrics import best_f1_threshold, expected_calibration_error, precision_threshold, prf, wilson_lower_bound
+
+
+def test_wilson_lower_bound_known_values():
+    # 50 of 100 at 95% two-sided (z = 1.96): the textbook interval is 0.404 to 0.596.
+    assert wilson_lower_bound(0.5, 100, 1.96) == pytest.approx(0.4038, abs=1e-4)
+    # A perfect record on few trials is weak evidence: 10 of 10 gives a lower bound near 0.79.
+    assert wilson_lower_bound(1.0, 10) == pytest.approx(0.7870, abs=1e-3)
+    assert wilson_lower_bound(1.0, 0) == 0.0
+    assert wilson_lower_bound(0.99, 1000) > wilson_lower_bound(0.99, 100)
+
+
+def test_precision_threshold_wants_confidence_not_a_lucky_few():
+    # 150 positives score highest, then 200 items of which every tenth is negative, then noise.
+    top = np.linspace(0.99, 0.80, 150)
+    middle = np.linspace(0.79, 0.50, 200)
+    low = np.linspace(0.49, 0.0, 300)
+    prob = np.concatenate([top, middle, low])
+    truth = np.concatenate([np.ones(150), (np.arange(200) % 10 != 5).astype(int), np.arange(300) % 2])
+    t = precision_threshold(truth, prob, 0.97)
+    decided = (prob >= t).astype(int)
+    assert wilson_lower_bound(prf(truth, decided).precision, int(decided.sum())) >= 0.97
+    # Measured precision alone would go deeper into the mixed scores: the lowest threshold still at 0.97.
+    bare = min(c for c in np.unique(prob) if prf(truth, (prob >= c).astype(int)).precision >= 0.97)
+    assert t > bare
+    assert decided.sum() > 150  # but it does not stop at the clean top: enough evidence is enough
+    # A target no threshold meets gives 1.0 (nothing is decided positive).
+    assert precision_threshold(truth, prob, 0.999) == 1.0
+
+
+def test_best_f1_threshold_separates_clean_scores():
+    truth = np.array([0, 0, 0, 1, 1, 1])
+    prob = np.array([0.1, 0.2, 0.3, 0.7, 0.8, 0.9])
+    t = best_f1_threshold(truth, prob)
+    assert 0.3 < t <= 0.7
+    assert prf(truth, (prob >= t).astype(int)).f1 == 1.0
+
+
+def test_calibration_error_zero_when_confidence_matches_frequency():
+    prob = np.array([0.25] * 4 + [0.75] * 4)
+    truth = np.array([1, 0, 0, 0, 1, 1, 1, 0])
+    assert expected_calibration_error(truth, prob) == pytest.approx(0.0)
+    # Always saying 0.9 for something true half the time is off by 0.4.
+    assert expected_calibration_error(np.array([1, 0] * 5), np.full(10, 0.9)) == pytest.approx(0.4)
