@@ -20,6 +20,7 @@ from nlp.features import feature_matrix, has_cue
 from nlp.gate import GATE_FILE, Gate, load_gate
 from nlp.heads import Heads, HeadsError, load_heads
 from nlp.lexicon import Lexicon, lexicon_version
+from nlp.neighbours import NEIGHBOURS_FILE, NeighbourIndex, load_index, vote_log_odds
 from store import LABELS
 
 LEAD_WORDS = 80
@@ -74,6 +75,11 @@ class TopicModel:
         # The gate changes which windows are read, so its version is part of the tags' model version.
         self.gate: Gate | None = load_gate(heads_file.with_name(GATE_FILE.name)) if first_pass else None
         self.version = self.heads.version + (f"+{self.gate.version}" if self.gate else "")
+        # The nearest training passages' vote, when the heads were trained with one (its hash is in the heads).
+        digest = self.heads.meta.get("neighbours_sha256")
+        self.neighbours: NeighbourIndex | None = (
+            load_index(heads_file.with_name(NEIGHBOURS_FILE.name), digest) if digest else None
+        )
         self.encoded = 0
         self.skipped = 0
 
@@ -116,9 +122,7 @@ class TopicModel:
                 tokens = dict(zip(chosen, states, strict=True))
             else:
                 embeddings = self.encoder.encode(texts)
-            features = feature_matrix(self.lexicon, embeddings, texts)
-            for j, label in enumerate(LABELS):
-                out[chosen, j] = self.heads.heads[label].probability(features)
+            out[chosen] = self._score(embeddings, texts)
         return out, tokens
 
     def sentence_probabilities(self, states: TokenStates, sentences: list[str]) -> np.ndarray:
@@ -149,9 +153,16 @@ class TopicModel:
                 vectors[n] = vector
         if vectors:
             rows = sorted(vectors)
-            features = feature_matrix(self.lexicon, np.stack([vectors[n] for n in rows]), [sentences[n] for n in rows])
-            for j, label in enumerate(LABELS):
-                out[rows, j] = self.heads.heads[label].probability(features)
+            out[rows] = self._score(np.stack([vectors[n] for n in rows]), [sentences[n] for n in rows])
+        return out
+
+    def _score(self, embeddings: np.ndarray, texts: list[str]) -> np.ndarray:
+        """``(len(texts), 3)`` calibrated probabilities of embedded texts."""
+        features = feature_matrix(self.lexicon, embeddings, texts)
+        votes = vote_log_odds(self.neighbours.votes(embeddings)) if self.neighbours is not None else None
+        out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+        for j, label in enumerate(LABELS):
+            out[:, j] = self.heads.heads[label].probability(features, None if votes is None else votes[:, j])
         return out
 
     def threshold(self, label: str, threshold_set: str) -> float:

@@ -44,11 +44,17 @@ class Head:
     platt_a: float
     platt_b: float
     thresholds: dict[str, Threshold]
+    # How much the nearest training passages' vote (its log-odds, :mod:`nlp.neighbours`) adds; 0 without one.
+    neighbour_weight: float = 0.0
 
-    def probability(self, features: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities for rows of features."""
-        z = features @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-(self.platt_a * z + self.platt_b)))
+    def probability(self, features: np.ndarray, neighbour_log_odds: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated probabilities for rows of features (and their neighbours' vote, when the head has one)."""
+        z = self.platt_a * (features @ self.weights + self.bias) + self.platt_b
+        if self.neighbour_weight:
+            if neighbour_log_odds is None:
+                raise ValueError("this head combines the neighbours' vote; pass it")
+            z = z + self.neighbour_weight * neighbour_log_odds
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,7 @@ def load_heads(path: Path = HEADS_FILE) -> Heads:
             platt_a=float(row["platt"][0]),
             platt_b=float(row["platt"][1]),
             thresholds={name: Threshold(**row["thresholds"][name]) for name in THRESHOLD_SETS},
+            neighbour_weight=float(row.get("neighbour_weight", 0.0)),
         )
     meta = {**payload.get("meta", {}), "lexicon": payload.get("lexicon", "")}
     return Heads(version=payload["version"], encoder=payload["encoder"], heads=heads, meta=meta)

@@ -4,11 +4,14 @@ Procedure (fixed seeds, so a rerun on the same data and packages gives the same 
 1. Split the examples by id hash into a training pool (85%) and a validation set (15%).
 2. Embed every passage with the frozen encoder and add the lexical features.
 3. Per label, choose the L2 strength by 5-fold cross-validated log-loss on the pool (one-standard-error
-   rule, see C_GRID); the out-of-fold
+   rule, see C_GRID), then how strongly the lexical features may count (LEXICAL_SCALES); the out-of-fold
    scores then fit a Platt calibration and choose the two thresholds: ``balanced`` (best F1) and
    ``high_precision`` (lowest threshold whose precision is >= 0.97 with 95% confidence: the
    Wilson lower bound, not the measured rate).
-4. Refit each head on the whole pool and measure it, calibrated, on the validation set.
+   The calibration is fitted on the out-of-fold scores together with the out-of-fold vote of each
+   passage's nearest training passages (:mod:`nlp.neighbours`), which it weighs.
+4. Refit each head on the whole pool and measure it, calibrated, on the validation set (neighbours from
+   the whole pool, as stored in ``models/neighbours.npz``).
 5. Fit the window gate (:mod:`nlp.gate`) on the same split and write it beside the heads.
 """
 
@@ -28,6 +31,8 @@ from nlp.gate import GATE_FILE, GateReport, fit_gate
 from nlp.heads import HEADS_FILE, THRESHOLD_SETS, save_heads
 from nlp.lexicon import Lexicon
 from nlp.metrics import best_f1_threshold, expected_calibration_error, precision_threshold, prf
+from nlp.neighbours import NEIGHBOURS_FILE, NeighbourIndex, load_index, save_index, vote_log_odds
+from nlp.neighbours import K as NEIGHBOURS_K
 from store import LABELS
 
 logger = logging.getLogger(__name__)
@@ -38,6 +43,11 @@ HIGH_PRECISION = 0.97
 # best cross-validated log-loss wins (the "one-standard-error rule"): the project's data is written, the
 # world's is not, and the simpler head is the safer bet off the training distribution.
 C_GRID = (0.03, 0.06, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0)
+# How much louder than an embedding dimension the lexical features may speak: a standardised feature
+# multiplied by s is penalised s² times less. 1 first; a larger factor only when it lowers the
+# cross-validated log-loss by more than one standard error (face recognition's exact names: "facial
+# recognition", "Clearview" are near-certain evidence that 384 small weights blur).
+LEXICAL_SCALES = (1.0, 3.0, 10.0)
 
 
 @dataclass(frozen=True)
@@ -69,13 +79,30 @@ def _oof_scores(x: np.ndarray, y: np.ndarray, c: float, folds: int) -> tuple[np.
     return scores, losses
 
 
-def choose_c(x: np.ndarray, y: np.ndarray, folds: int) -> tuple[float, np.ndarray]:
-    """The one-standard-error choice from :data:`C_GRID` and its out-of-fold scores."""
+def choose_c(x: np.ndarray, y: np.ndarray, folds: int) -> tuple[float, np.ndarray, list[float]]:
+    """The one-standard-error choice from :data:`C_GRID`, its out-of-fold scores and per-fold log-losses."""
     runs = {c: _oof_scores(x, y, c, folds) for c in C_GRID}
     means = {c: float(np.mean(losses)) for c, (_, losses) in runs.items()}
     best = min(means, key=means.__getitem__)
     error = float(np.std(runs[best][1], ddof=1) / np.sqrt(folds))
     chosen = min(c for c in C_GRID if means[c] <= means[best] + error)
+    return chosen, runs[chosen][0], runs[chosen][1]
+
+
+def choose_lexical_scale(
+    z: np.ndarray, y: np.ndarray, c: float, folds: int, base: tuple[np.ndarray, list[float]], lexical: slice,
+) -> tuple[float, np.ndarray]:
+    """The factor from :data:`LEXICAL_SCALES` for the lexical columns of ``z`` at strength ``c``, and its
+    out-of-fold scores; ``base`` holds the out-of-fold scores and per-fold log-losses at factor 1."""
+    runs = {1.0: base}
+    for scale in LEXICAL_SCALES[1:]:
+        scaled = z.copy()
+        scaled[:, lexical] *= scale
+        runs[scale] = _oof_scores(scaled, y, c, folds)
+    means = {s: float(np.mean(losses)) for s, (_, losses) in runs.items()}
+    error = float(np.std(base[1], ddof=1) / np.sqrt(folds))
+    better = [s for s in LEXICAL_SCALES[1:] if means[s] < means[1.0] - error]
+    chosen = min(better, key=means.__getitem__) if better else 1.0
     return chosen, runs[chosen][0]
 
 
@@ -84,9 +111,23 @@ def _log_loss(y: np.ndarray, z: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def _platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    model = _logistic(1e6).fit(z.reshape(-1, 1), y)
-    return float(model.coef_[0][0]), float(model.intercept_[0])
+def _oof_votes(index: NeighbourIndex, y: np.ndarray, folds: int) -> np.ndarray:
+    """Each pool passage's neighbour vote (log-odds, every label) from the other folds only, with the folds
+    of :func:`_oof_scores` for this label, so no passage votes for itself."""
+    from sklearn.model_selection import StratifiedKFold
+
+    votes = np.zeros(index.labels.shape, dtype=np.float32)
+    for fit_idx, held_idx in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(index.labels, y):
+        others = NeighbourIndex(index.embeddings[fit_idx], index.labels[fit_idx])
+        votes[held_idx] = vote_log_odds(others.votes(index.embeddings[held_idx]))
+    return votes
+
+
+def _combine(z: np.ndarray, votes: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Calibration of the head's out-of-fold scores together with the neighbours' vote (a logistic fit of
+    the two, unregularised: Platt scaling with one more input). Returns (head factor, vote factor, bias)."""
+    model = _logistic(1e6).fit(np.column_stack([z, votes]), y)
+    return float(model.coef_[0][0]), float(model.coef_[0][1]), float(model.intercept_[0])
 
 
 def fit_heads(
@@ -97,23 +138,38 @@ def fit_heads(
     pool = [e for e in examples if split_of(e.id) == "train"]
     valid = [e for e in examples if split_of(e.id) == "valid"]
     logger.info("embedding %d training and %d validation passages", len(pool), len(valid))
-    x_pool = feature_matrix(lexicon, encoder.encode([e.passage for e in pool]), [e.passage for e in pool])
-    x_valid = feature_matrix(lexicon, encoder.encode([e.passage for e in valid]), [e.passage for e in valid])
+    e_pool = encoder.encode([e.passage for e in pool])
+    e_valid = encoder.encode([e.passage for e in valid])
+    x_pool = feature_matrix(lexicon, e_pool, [e.passage for e in pool])
+    x_valid = feature_matrix(lexicon, e_valid, [e.passage for e in valid])
+    # The neighbour index holds the pool as it is stored (int8); the out-of-fold votes are taken from it too.
+    y_pool = np.array([[e.labels[label] for label in LABELS] for e in pool])
+    index_path = path.with_name(NEIGHBOURS_FILE.name)
+    index_sha256 = save_index(e_pool, y_pool, index_path)
+    index = load_index(index_path, index_sha256)
+    valid_votes = vote_log_odds(index.votes(e_valid))
     # Standardise on the pool, then fold the scaling into the saved weights.
     mean, std = x_pool.mean(0), x_pool.std(0) + 1e-6
     z_pool = (x_pool - mean) / std
+    lexical = slice(x_pool.shape[1] - len(FEATURES), x_pool.shape[1])
     labels_out: dict[str, Any] = {}
     rows = []
     for label in LABELS:
         y = np.array([e.labels[label] for e in pool])
         y_valid = np.array([e.labels[label] for e in valid])
-        c_best, oof = choose_c(z_pool, y, folds)
-        a, b = _platt(oof, y)
-        p_oof = 1 / (1 + np.exp(-(a * oof + b)))
-        final = _logistic(c_best).fit(z_pool, y)
-        weights = final.coef_[0] / std
-        bias = float(final.intercept_[0] - np.sum(final.coef_[0] * mean / std))
-        p_valid = 1 / (1 + np.exp(-(a * (x_valid @ weights + bias) + b)))
+        c_best, oof, fold_losses = choose_c(z_pool, y, folds)
+        scale, oof = choose_lexical_scale(z_pool, y, c_best, folds, (oof, fold_losses), lexical)
+        z_label = z_pool.copy()
+        z_label[:, lexical] *= scale
+        oof_votes = _oof_votes(index, y, folds)[:, LABELS.index(label)]
+        a, c_vote, b = _combine(oof, oof_votes, y)
+        p_oof = 1 / (1 + np.exp(-(a * oof + c_vote * oof_votes + b)))
+        final = _logistic(c_best).fit(z_label, y)
+        label_std = std.copy()
+        label_std[lexical] /= scale
+        weights = final.coef_[0] / label_std
+        bias = float(final.intercept_[0] - np.sum(final.coef_[0] * mean / label_std))
+        p_valid = 1 / (1 + np.exp(-(a * (x_valid @ weights + bias) + c_vote * valid_votes[:, LABELS.index(label)] + b)))
         chosen = {
             "balanced": best_f1_threshold(y, p_oof),
             "high_precision": precision_threshold(y, p_oof, HIGH_PRECISION),
@@ -130,14 +186,17 @@ def fit_heads(
                          "valid_f1": round(on_valid.f1, 4)})
         ece = expected_calibration_error(y_valid, p_valid)
         labels_out[label] = {"weights": [round(float(w), 7) for w in weights], "bias": round(bias, 7),
-                             "platt": [round(a, 6), round(b, 6)], "C": c_best, "thresholds": thresholds,
+                             "platt": [round(a, 6), round(b, 6)], "C": c_best,
+                             "neighbour_weight": round(c_vote, 6),
+                             "lexical_scale": scale, "thresholds": thresholds,
                              "valid_ece": round(ece, 4)}
     payload = {
         "encoder": encoder.version,
         "lexicon": lexicon_version,
         "features": [f"e{i}" for i in range(x_pool.shape[1] - len(FEATURES))] + list(FEATURES),
         "labels": labels_out,
-        "meta": {"train_examples": len(pool), "valid_examples": len(valid), "folds": folds, "seed": SEED},
+        "meta": {"train_examples": len(pool), "valid_examples": len(valid), "folds": folds, "seed": SEED,
+                 "neighbours_sha256": index_sha256, "neighbours_k": NEIGHBOURS_K},
     }
     version = save_heads(payload, path)
     return TrainReport(version, path, rows)

@@ -14,6 +14,7 @@ from nlp.gate import GATE_FILE, fit_gate, load_gate
 from nlp.gate import content_version as gate_version
 from nlp.heads import HEADS_FILE, content_version, load_heads
 from nlp.lexicon import lexicon_version, load_lexicon
+from nlp.neighbours import NEIGHBOURS_FILE, file_sha256
 from nlp.settings import LEXICON_DIR
 from nlp.train import fit_heads
 from store import LABELS
@@ -25,7 +26,8 @@ def test_heads_file_matches_its_version_and_the_lexicon():
     assert payload["version"] == content_version(payload)
     assert payload["lexicon"] == lexicon_version(LEXICON_DIR), "lexicon changed: run `frwatch train`"
     heads = load_heads()
-    TopicModel(HEADS_FILE, load_lexicon(LEXICON_DIR), LEXICON_DIR)  # refuses a mismatched lexicon
+    TopicModel(HEADS_FILE, load_lexicon(LEXICON_DIR), LEXICON_DIR)  # refuses a mismatched lexicon or index
+    assert payload["meta"]["neighbours_sha256"] == file_sha256(NEIGHBOURS_FILE), "index changed: run `frwatch train`"
     for label in LABELS:
         head = heads.heads[label]
         assert head.thresholds["high_precision"].precision >= 0.97
