@@ -16,6 +16,7 @@ from store import LABELS
 DATA_DIR = Path(__file__).parent / "data"
 # Share of examples held out for validation (reported, never fitted on).
 VALID_PERCENT = 15
+UNSURE_TARGET = 0.5
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,13 @@ class Example:
     title: str
     text: str
     labels: dict[str, int]
+    # Labels the conventions call a toss-up for this line (``"unsure"`` in the file, as in the rubric's
+    # own output format): trained and measured as a target of 0.5, whatever the 0/1 value says.
+    unsure: frozenset[str] = frozenset()
+
+    def target(self, label: str) -> float:
+        """What training aims at for ``label``: the 0/1 label, or 0.5 when it is marked unsure."""
+        return UNSURE_TARGET if label in self.unsure else float(self.labels[label])
 
     @property
     def passage(self) -> str:
@@ -57,10 +65,14 @@ def load_examples(folder: Path = DATA_DIR) -> list[Example]:
                 continue
             row = json.loads(line)
             try:
+                unsure = frozenset(row.get("unsure", []))
+                if not unsure <= set(LABELS):
+                    raise ValueError(f"{path}:{number}: unsure names {sorted(unsure - set(LABELS))}, not labels")
                 examples.append(
                     Example(
                         id=row["id"], register=row.get("register", ""), title=row.get("title", ""),
                         text=row.get("text", ""), labels={label: int(row[label]) for label in LABELS},
+                        unsure=unsure,
                     )
                 )
             except KeyError as exc:

@@ -19,14 +19,20 @@ class Scores:
 
 
 def prf(truth: np.ndarray, decided: np.ndarray) -> Scores:
-    """Precision, recall and F1 of ``decided`` against ``truth`` (both 0/1 arrays)."""
-    tp = int(np.sum((truth == 1) & (decided == 1)))
-    fp = int(np.sum((truth == 0) & (decided == 1)))
-    fn = int(np.sum((truth == 1) & (decided == 0)))
+    """Precision, recall and F1 of 0/1 ``decided`` against ``truth``.
+
+    ``truth`` may hold soft targets (0.5 for an item the labelling conventions call a toss-up): such an
+    item counts half as a positive and half as a negative.
+    """
+    truth = np.asarray(truth, dtype=np.float64)
+    decided = np.asarray(decided, dtype=np.float64)
+    tp = float(np.sum(truth * decided))
+    fp = float(np.sum((1 - truth) * decided))
+    fn = float(np.sum(truth * (1 - decided)))
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Scores(precision, recall, f1, tp + fn)
+    return Scores(precision, recall, f1, round(tp + fn))
 
 
 def best_f1_threshold(truth: np.ndarray, prob: np.ndarray) -> float:
@@ -65,7 +71,8 @@ def _candidates(prob: np.ndarray) -> np.ndarray:
 
 
 def expected_calibration_error(truth: np.ndarray, prob: np.ndarray, bins: int = 10) -> float:
-    """ECE: the mean gap between confidence and accuracy over equal-width probability bins."""
+    """ECE: the mean gap between confidence and accuracy over equal-width probability bins (soft targets
+    count as their value)."""
     edges = np.linspace(0, 1, bins + 1)
     total, n = 0.0, len(prob)
     for low, high in pairwise(edges):

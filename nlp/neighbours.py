@@ -8,7 +8,8 @@ training passages by cosine similarity and takes their labels, weighted by ``exp
 out-of-fold scores, so a passage never votes for itself).
 
 Stored as ``nlp/models/neighbours.npz``: the training pool's unit embeddings quantised to int8 (×127;
-cosines change by less than 0.01) and their labels, about 2 MB. Its SHA-256 is written into the heads
+cosines change by less than 0.01) and their training targets (0, 1, or 0.5 for a label marked unsure),
+about 1.3 MB. Its SHA-256 is written into the heads
 file, so the heads' version covers it and a stale index is refused.
 """
 
@@ -34,7 +35,7 @@ class NeighbourIndex:
     """Unit embeddings of the training passages and their labels."""
 
     embeddings: np.ndarray  # (n, 384) float32, unit rows
-    labels: np.ndarray  # (n, labels) float32, 0/1
+    labels: np.ndarray  # (n, labels) float32 training targets: 0, 1, or 0.5 (unsure)
 
     def votes(self, queries: np.ndarray) -> np.ndarray:
         """``(len(queries), labels)`` similarity-weighted label shares of each query's :data:`K` nearest."""
@@ -63,7 +64,7 @@ def save_index(embeddings: np.ndarray, labels: np.ndarray, path: Path = NEIGHBOU
     """Write the index; returns its SHA-256 (the heads file records it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
-        np.savez_compressed(handle, embeddings=quantise(embeddings), labels=labels.astype(np.uint8))
+        np.savez_compressed(handle, embeddings=quantise(embeddings), labels=labels.astype(np.float16))
     return file_sha256(path)
 
 

@@ -66,14 +66,34 @@ def _logistic(c: float) -> Any:
     return LogisticRegression(C=c, max_iter=2000, random_state=SEED)
 
 
-def _oof_scores(x: np.ndarray, y: np.ndarray, c: float, folds: int) -> tuple[np.ndarray, list[float]]:
-    """Out-of-fold decision values and each fold's log-loss."""
+def _fit(c: float, x: np.ndarray, y: np.ndarray) -> Any:
+    """A logistic regression on targets ``y`` in [0, 1]: a soft target t enters as a positive of weight t and
+    a negative of weight 1 - t (cross-entropy against t); with 0/1 targets only, a plain fit."""
+    soft = (y > 0) & (y < 1)
+    if not soft.any():
+        return _logistic(c).fit(x, y.astype(int))
+    hard = ~soft
+    rows = np.vstack([x[hard], x[soft], x[soft]])
+    labels = np.concatenate([y[hard], np.ones(soft.sum()), np.zeros(soft.sum())]).astype(int)
+    weights = np.concatenate([np.ones(hard.sum()), y[soft], 1 - y[soft]])
+    return _logistic(c).fit(rows, labels, sample_weight=weights)
+
+
+def _folds(y: np.ndarray, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The cross-validation folds for targets ``y``, stratified on target >= 0.5 (the same folds for every
+    use of one label)."""
     from sklearn.model_selection import StratifiedKFold
 
+    strata = (y >= 0.5).astype(int)
+    return list(StratifiedKFold(folds, shuffle=True, random_state=SEED).split(strata, strata))
+
+
+def _oof_scores(x: np.ndarray, y: np.ndarray, c: float, folds: int) -> tuple[np.ndarray, list[float]]:
+    """Out-of-fold decision values and each fold's log-loss."""
     scores = np.zeros(len(y))
     losses = []
-    for fit_idx, held_idx in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(x, y):
-        model = _logistic(c).fit(x[fit_idx], y[fit_idx])
+    for fit_idx, held_idx in _folds(y, folds):
+        model = _fit(c, x[fit_idx], y[fit_idx])
         scores[held_idx] = model.decision_function(x[held_idx])
         losses.append(_log_loss(y[held_idx], scores[held_idx]))
     return scores, losses
@@ -114,10 +134,8 @@ def _log_loss(y: np.ndarray, z: np.ndarray) -> float:
 def _oof_votes(index: NeighbourIndex, y: np.ndarray, folds: int) -> np.ndarray:
     """Each pool passage's neighbour vote (log-odds, every label) from the other folds only, with the folds
     of :func:`_oof_scores` for this label, so no passage votes for itself."""
-    from sklearn.model_selection import StratifiedKFold
-
     votes = np.zeros(index.labels.shape, dtype=np.float32)
-    for fit_idx, held_idx in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(index.labels, y):
+    for fit_idx, held_idx in _folds(y, folds):
         others = NeighbourIndex(index.embeddings[fit_idx], index.labels[fit_idx])
         votes[held_idx] = vote_log_odds(others.votes(index.embeddings[held_idx]))
     return votes
@@ -126,7 +144,7 @@ def _oof_votes(index: NeighbourIndex, y: np.ndarray, folds: int) -> np.ndarray:
 def _combine(z: np.ndarray, votes: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     """Calibration of the head's out-of-fold scores together with the neighbours' vote (a logistic fit of
     the two, unregularised: Platt scaling with one more input). Returns (head factor, vote factor, bias)."""
-    model = _logistic(1e6).fit(np.column_stack([z, votes]), y)
+    model = _fit(1e6, np.column_stack([z, votes]), y)
     return float(model.coef_[0][0]), float(model.coef_[0][1]), float(model.intercept_[0])
 
 
@@ -143,7 +161,7 @@ def fit_heads(
     x_pool = feature_matrix(lexicon, e_pool, [e.passage for e in pool])
     x_valid = feature_matrix(lexicon, e_valid, [e.passage for e in valid])
     # The neighbour index holds the pool as it is stored (int8); the out-of-fold votes are taken from it too.
-    y_pool = np.array([[e.labels[label] for label in LABELS] for e in pool])
+    y_pool = np.array([[e.target(label) for label in LABELS] for e in pool])
     index_path = path.with_name(NEIGHBOURS_FILE.name)
     index_sha256 = save_index(e_pool, y_pool, index_path)
     index = load_index(index_path, index_sha256)
@@ -155,8 +173,8 @@ def fit_heads(
     labels_out: dict[str, Any] = {}
     rows = []
     for label in LABELS:
-        y = np.array([e.labels[label] for e in pool])
-        y_valid = np.array([e.labels[label] for e in valid])
+        y = np.array([e.target(label) for e in pool])
+        y_valid = np.array([e.target(label) for e in valid])
         c_best, oof, fold_losses = choose_c(z_pool, y, folds)
         scale, oof = choose_lexical_scale(z_pool, y, c_best, folds, (oof, fold_losses), lexical)
         z_label = z_pool.copy()
@@ -164,7 +182,7 @@ def fit_heads(
         oof_votes = _oof_votes(index, y, folds)[:, LABELS.index(label)]
         a, c_vote, b = _combine(oof, oof_votes, y)
         p_oof = 1 / (1 + np.exp(-(a * oof + c_vote * oof_votes + b)))
-        final = _logistic(c_best).fit(z_label, y)
+        final = _fit(c_best, z_label, y)
         label_std = std.copy()
         label_std[lexical] /= scale
         weights = final.coef_[0] / label_std

@@ -29,3 +29,35 @@ def test_noise_in_the_lexical_columns_keeps_the_default():
     scale, scaled_oof = choose_lexical_scale(z, y, c, 5, (oof, losses), lexical)
     assert scale == 1.0
     assert np.array_equal(scaled_oof, oof)
+
+
+def test_soft_targets_train_toward_a_half():
+    from nlp.train import _fit
+
+    rng = np.random.default_rng(2)
+    # Three clusters: clearly negative, clearly positive, and one the conventions call a toss-up.
+    centres = np.array([[-3.0, 0.0], [3.0, 0.0], [0.0, 3.0]])
+    x = np.vstack([c + rng.normal(0, 0.3, (80, 2)) for c in centres])
+    y = np.concatenate([np.zeros(80), np.ones(80), np.full(80, 0.5)])
+    model = _fit(1.0, np.hstack([x, x ** 2]), y)
+    toss_up = model.predict_proba(np.hstack([x[160:], x[160:] ** 2]))[:, 1]
+    assert 0.35 < toss_up.mean() < 0.65
+    hard = _fit(1.0, np.hstack([x, x ** 2]), (y >= 0.5).astype(float))  # the same rows read as positives
+    assert hard.predict_proba(np.hstack([x[160:], x[160:] ** 2]))[:, 1].mean() > 0.8
+
+
+def test_unsure_labels_load_as_half_targets_and_unknown_names_are_refused(tmp_path):
+    import json
+
+    import pytest
+
+    from nlp.dataset import load_examples
+
+    row = {"id": "t-1", "register": "headline", "title": "Town bars police face scans", "text": "",
+           "facial_recognition": 1, "law_enforcement": 1, "civil_rights": 1, "unsure": ["civil_rights"]}
+    (tmp_path / "a.jsonl").write_text(json.dumps(row) + "\n")
+    (example,) = load_examples(tmp_path)
+    assert example.target("civil_rights") == 0.5 and example.target("law_enforcement") == 1.0
+    (tmp_path / "a.jsonl").write_text(json.dumps({**row, "unsure": ["civil_right"]}) + "\n")
+    with pytest.raises(ValueError, match="a.jsonl:1"):
+        load_examples(tmp_path)
