@@ -59,5 +59,5 @@ def test_unsure_labels_load_as_half_targets_and_unknown_names_are_refused(tmp_pa
     (example,) = load_examples(tmp_path)
     assert example.target("civil_rights") == 0.5 and example.target("law_enforcement") == 1.0
     (tmp_path / "a.jsonl").write_text(json.dumps({**row, "unsure": ["civil_right"]}) + "\n")
-    with pytest.raises(ValueError, match="a.jsonl:1"):
+    with pytest.raises(ValueError, match=r"a\.jsonl:1"):
         load_examples(tmp_path)
