@@ -70,17 +70,38 @@ def test_hard_negatives(tagger, title, text, expected):
          {"facial_recognition": False, "law_enforcement": False, "civil_rights": True}),
         ("Retailer scans shoppers' faces", "Civil liberties groups said the chain collected faceprints without "
          "consent.", {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
-        # A ban on police face recognition is regulation of surveillance even when the excerpt gives no motive
-        # (the project's labelling convention, nlp/data/README.md); a budget reason, above, is not.
-        ("Town bans biometric systems", "The select board voted 3-2 to bar town departments, including police, "
-         "from buying face recognition systems.",
-         {"facial_recognition": True, "law_enforcement": True, "civil_rights": True}),
         ("Election worries", "Lawmakers want rules for deepfakes and for facial recognition in public places.",
          {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
     ],
 )
 def test_families_the_keyword_list_misses(transformer, title, text, expected):
     assert decisions(transformer, title, text) == expected
+
+
+BAN_STEM = "The select board voted 3-2 to bar town departments, including police, from buying face recognition systems"
+
+
+def _ban_civil_rights(transformer: Tagger, ending: str) -> float:
+    return transformer.tag("Town restricts biometric systems", BAN_STEM + ending).labels["civil_rights"].score
+
+
+def test_a_ban_without_a_motive_is_a_toss_up_and_a_stated_harm_is_not(transformer):
+    # The project's convention (nlp/data/README.md, "Unsure (soft) targets"): a restriction of police face
+    # recognition reported with no motive trains toward 0.5 for civil rights; a stated harm makes it a
+    # rights item.
+    harm = _ban_civil_rights(transformer, ", citing the risk of misidentifying Black residents.")
+    bare = _ban_civil_rights(transformer, ".")
+    assert harm > 0.9
+    assert 0.2 < bare < 0.9
+    assert bare < harm
+
+
+@pytest.mark.xfail(strict=True, reason="known weakness (nlp/README.md): a budget reason for a restriction does "
+                   "not lower the civil-rights score below a bare restriction's")
+def test_a_budget_reason_scores_below_a_bare_ban(transformer):
+    bare = _ban_civil_rights(transformer, ".")
+    budget = _ban_civil_rights(transformer, " after the vendor doubled its price, saying the town cannot afford it.")
+    assert budget < min(bare, 0.3)
 
 
 def test_evidence_offsets_point_at_the_sentence(tagger):
