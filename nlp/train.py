@@ -192,6 +192,8 @@ def fit_heads(
             "balanced": best_f1_threshold(y, p_oof),
             "high_precision": precision_threshold(y, p_oof, HIGH_PRECISION),
         }
+        # Never laxer than balanced: when the best-F1 threshold already holds the precision, the sets coincide.
+        chosen["high_precision"] = max(chosen["high_precision"], chosen["balanced"])
         thresholds = {}
         for name in THRESHOLD_SETS:
             t = chosen[name]

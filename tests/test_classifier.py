@@ -31,6 +31,7 @@ def test_heads_file_matches_its_version_and_the_lexicon():
     for label in LABELS:
         head = heads.heads[label]
         assert head.thresholds["high_precision"].precision >= 0.97
+        assert head.thresholds["high_precision"].value >= head.thresholds["balanced"].value
         assert 0 < head.thresholds["balanced"].value < 1
         assert payload["labels"][label]["valid_ece"] <= 0.06, "calibration error on project validation data"
 
