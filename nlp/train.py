@@ -4,12 +4,12 @@ Procedure (fixed seeds, so a rerun on the same data and packages gives the same 
 1. Split the examples by id hash into a training pool (85%) and a validation set (15%).
 2. Embed every passage with the frozen encoder and add the lexical features.
 3. Per label, choose the L2 strength by 5-fold cross-validated log-loss on the pool (one-standard-error
-   rule, see C_GRID), then how strongly the lexical features may count (LEXICAL_SCALES); the out-of-fold
-   scores then fit a Platt calibration and choose the two thresholds: ``balanced`` (best F1) and
-   ``high_precision`` (lowest threshold whose precision is >= 0.97 with 95% confidence: the
-   Wilson lower bound, not the measured rate).
-   The calibration is fitted on the out-of-fold scores together with the out-of-fold vote of each
-   passage's nearest training passages (:mod:`nlp.neighbours`), which it weighs.
+   rule, see C_GRID), then how strongly the lexical features may count (LEXICAL_SCALES). The out-of-fold
+   scores, with each passage's out-of-fold vote of its nearest training passages (:mod:`nlp.neighbours`),
+   fit the calibration (Platt scaling with the vote as a second input) and choose the two thresholds:
+   ``balanced`` (best F1) and ``high_precision`` (lowest threshold whose precision is >= 0.97 with 95%
+   confidence, the Wilson lower bound; never below ``balanced``). A label a line marks unsure is a
+   target of 0.5 throughout (:meth:`nlp.dataset.Example.target`).
 4. Refit each head on the whole pool and measure it, calibrated, on the validation set (neighbours from
    the whole pool, as stored in ``models/neighbours.npz``).
 5. Fit the window gate (:mod:`nlp.gate`) on the same split and write it beside the heads.
