@@ -21,6 +21,7 @@ from nlp.gate import GATE_FILE, Gate, load_gate
 from nlp.heads import Heads, HeadsError, load_heads
 from nlp.lexicon import Lexicon, lexicon_version
 from nlp.neighbours import NEIGHBOURS_FILE, NeighbourIndex, load_index, vote_log_odds
+from nlp.neighbours import K as NEIGHBOURS_K
 from store import LABELS
 
 LEAD_WORDS = 80
@@ -77,6 +78,10 @@ class TopicModel:
         self.version = self.heads.version + (f"+{self.gate.version}" if self.gate else "")
         # The nearest training passages' vote, when the heads were trained with one (its hash is in the heads).
         digest = self.heads.meta.get("neighbours_sha256")
+        trained_k = self.heads.meta.get("neighbours_k")
+        if digest and trained_k != NEIGHBOURS_K:
+            raise HeadsError(f"classifier heads {heads_file} were calibrated with {trained_k} neighbours, this "
+                             f"code asks {NEIGHBOURS_K}; run `frwatch train`")
         self.neighbours: NeighbourIndex | None = (
             load_index(heads_file.with_name(NEIGHBOURS_FILE.name), digest) if digest else None
         )

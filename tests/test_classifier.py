@@ -12,7 +12,7 @@ from nlp.dataset import load_examples, split_of
 from nlp.encoder import shared_encoder
 from nlp.gate import GATE_FILE, fit_gate, load_gate
 from nlp.gate import content_version as gate_version
-from nlp.heads import HEADS_FILE, content_version, load_heads
+from nlp.heads import HEADS_FILE, HeadsError, content_version, load_heads
 from nlp.lexicon import lexicon_version, load_lexicon
 from nlp.neighbours import NEIGHBOURS_FILE, file_sha256
 from nlp.settings import LEXICON_DIR
@@ -34,6 +34,19 @@ def test_heads_file_matches_its_version_and_the_lexicon():
         assert head.thresholds["high_precision"].value >= head.thresholds["balanced"].value
         assert 0 < head.thresholds["balanced"].value < 1
         assert payload["labels"][label]["valid_ece"] <= 0.06, "calibration error on project validation data"
+
+
+def test_heads_calibrated_with_another_neighbour_count_are_refused(tmp_path, monkeypatch):
+    import shutil
+
+    import nlp.classifier
+
+    for name in (HEADS_FILE.name, GATE_FILE.name, NEIGHBOURS_FILE.name):
+        shutil.copy(HEADS_FILE.with_name(name), tmp_path / name)
+    TopicModel(tmp_path / HEADS_FILE.name, load_lexicon(LEXICON_DIR), LEXICON_DIR)
+    monkeypatch.setattr(nlp.classifier, "NEIGHBOURS_K", 25)
+    with pytest.raises(HeadsError, match="frwatch train"):
+        TopicModel(tmp_path / HEADS_FILE.name, load_lexicon(LEXICON_DIR), LEXICON_DIR)
 
 
 def test_windows_keep_the_title_with_its_lead_and_cover_every_sentence():
