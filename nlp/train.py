@@ -28,7 +28,7 @@ from nlp.dataset import Example, load_examples, split_of
 from nlp.encoder import Encoder
 from nlp.features import FEATURES, feature_matrix
 from nlp.gate import GATE_FILE, GateReport, fit_gate
-from nlp.heads import HEADS_FILE, THRESHOLD_SETS, save_heads
+from nlp.heads import HEADS_FILE, THRESHOLD_SETS, Head, save_heads
 from nlp.lexicon import Lexicon
 from nlp.metrics import best_f1_threshold, expected_calibration_error, precision_threshold, prf
 from nlp.neighbours import NEIGHBOURS_FILE, NeighbourIndex, load_index, save_index, vote_log_odds
@@ -172,14 +172,14 @@ def fit_heads(
     lexical = slice(x_pool.shape[1] - len(FEATURES), x_pool.shape[1])
     labels_out: dict[str, Any] = {}
     rows = []
-    for label in LABELS:
-        y = np.array([e.target(label) for e in pool])
-        y_valid = np.array([e.target(label) for e in valid])
+    y_valid_all = np.array([[e.target(label) for label in LABELS] for e in valid])
+    for j, label in enumerate(LABELS):
+        y, y_valid = y_pool[:, j], y_valid_all[:, j]
         c_best, oof, fold_losses = choose_c(z_pool, y, folds)
         scale, oof = choose_lexical_scale(z_pool, y, c_best, folds, (oof, fold_losses), lexical)
         z_label = z_pool.copy()
         z_label[:, lexical] *= scale
-        oof_votes = _oof_votes(index, y, folds)[:, LABELS.index(label)]
+        oof_votes = _oof_votes(index, y, folds)[:, j]
         a, c_vote, b = _combine(oof, oof_votes, y)
         p_oof = 1 / (1 + np.exp(-(a * oof + c_vote * oof_votes + b)))
         final = _fit(c_best, z_label, y)
@@ -187,7 +187,9 @@ def fit_heads(
         label_std[lexical] /= scale
         weights = final.coef_[0] / label_std
         bias = float(final.intercept_[0] - np.sum(final.coef_[0] * mean / label_std))
-        p_valid = 1 / (1 + np.exp(-(a * (x_valid @ weights + bias) + c_vote * valid_votes[:, LABELS.index(label)] + b)))
+        # Measured with the same code that tags.
+        head = Head(weights, bias, a, b, thresholds={}, neighbour_weight=c_vote)
+        p_valid = head.probability(x_valid, valid_votes[:, j])
         chosen = {
             "balanced": best_f1_threshold(y, p_oof),
             "high_precision": precision_threshold(y, p_oof, HIGH_PRECISION),
