@@ -31,6 +31,9 @@ class Example:
     # Labels the conventions call a toss-up for this line (``"unsure"`` in the file, as in the rubric's
     # own output format): trained and measured as a target of 0.5, whatever the 0/1 value says.
     unsure: frozenset[str] = frozenset()
+    # The data file it came from (its stem): one writer and one brief, so cross-validation keeps a file's
+    # lines together (``nlp.train``).
+    source: str = ""
 
     def target(self, label: str) -> float:
         """What training aims at for ``label``: the 0/1 label, or 0.5 when it is marked unsure."""
@@ -72,7 +75,7 @@ def load_examples(folder: Path = DATA_DIR) -> list[Example]:
                     Example(
                         id=row["id"], register=row.get("register", ""), title=row.get("title", ""),
                         text=row.get("text", ""), labels={label: int(row[label]) for label in LABELS},
-                        unsure=unsure,
+                        unsure=unsure, source=path.stem,
                     )
                 )
             except KeyError as exc:

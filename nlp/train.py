@@ -4,12 +4,13 @@ Procedure (fixed seeds, so a rerun on the same data and packages gives the same 
 1. Split the examples by id hash into a training pool (85%) and a validation set (15%).
 2. Embed every passage with the frozen encoder and add the lexical features.
 3. Per label, choose the L2 strength by 5-fold cross-validated log-loss on the pool (one-standard-error
-   rule, see C_GRID), then how strongly the lexical features may count (LEXICAL_SCALES). The out-of-fold
-   scores, with each passage's out-of-fold vote of its nearest training passages (:mod:`nlp.neighbours`),
-   fit the calibration (Platt scaling with the vote as a second input) and choose the two thresholds:
-   ``balanced`` (best F1) and ``high_precision`` (lowest threshold whose precision is >= 0.97 with 95%
-   confidence, the Wilson lower bound; never below ``balanced``). A label a line marks unsure is a
-   target of 0.5 throughout (:meth:`nlp.dataset.Example.target`).
+   rule, see C_GRID; the folds keep each data file whole, see :func:`_folds`), then how strongly the
+   lexical features may count (LEXICAL_SCALES). The out-of-fold scores, with each passage's out-of-fold
+   vote of its nearest training passages (:mod:`nlp.neighbours`), fit the calibration (Platt scaling
+   with the vote as a second input) and choose the two thresholds: ``balanced`` (best F1) and
+   ``high_precision`` (lowest threshold whose precision is >= 0.97 with 95% confidence, the Wilson lower
+   bound; never below ``balanced``). A label a line marks unsure is a target of 0.5 throughout
+   (:meth:`nlp.dataset.Example.target`).
 4. Refit each head on the whole pool and measure it, calibrated, on the validation set (neighbours from
    the whole pool, as stored in ``models/neighbours.npz``).
 5. Fit the window gate (:mod:`nlp.gate`) on the same split and write it beside the heads.
@@ -79,38 +80,50 @@ def _fit(c: float, x: np.ndarray, y: np.ndarray) -> Any:
     return _logistic(c).fit(rows, labels, sample_weight=weights)
 
 
-def _folds(y: np.ndarray, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The cross-validation folds for targets ``y``, stratified on target >= 0.5 (the same folds for every
-    use of one label)."""
-    from sklearn.model_selection import StratifiedKFold
+Splits = list[tuple[np.ndarray, np.ndarray]]
+
+
+def _folds(y: np.ndarray, groups: np.ndarray, folds: int) -> Splits:
+    """The cross-validation folds for targets ``y``, balanced on target >= 0.5; computed once per label and
+    used for every choice made for it.
+
+    Each group (a data file: one writer, one brief, one register mix) stays whole inside one fold, so a
+    held-out passage is judged by a model that never saw its siblings. Random folds measured the project's
+    writers against themselves: the neighbour vote and the calibration learned to trust near-copies of
+    a passage, and thresholds chosen on them promised precision that real text did not keep. With fewer
+    groups than folds (a small data folder) the folds are plain stratified ones.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     strata = (y >= 0.5).astype(int)
-    return list(StratifiedKFold(folds, shuffle=True, random_state=SEED).split(strata, strata))
+    if len(set(groups.tolist())) < folds:
+        return list(StratifiedKFold(folds, shuffle=True, random_state=SEED).split(strata, strata))
+    return list(StratifiedGroupKFold(folds, shuffle=True, random_state=SEED).split(strata, strata, groups))
 
 
-def _oof_scores(x: np.ndarray, y: np.ndarray, c: float, folds: int) -> tuple[np.ndarray, list[float]]:
+def _oof_scores(x: np.ndarray, y: np.ndarray, c: float, splits: Splits) -> tuple[np.ndarray, list[float]]:
     """Out-of-fold decision values and each fold's log-loss."""
     scores = np.zeros(len(y))
     losses = []
-    for fit_idx, held_idx in _folds(y, folds):
+    for fit_idx, held_idx in splits:
         model = _fit(c, x[fit_idx], y[fit_idx])
         scores[held_idx] = model.decision_function(x[held_idx])
         losses.append(_log_loss(y[held_idx], scores[held_idx]))
     return scores, losses
 
 
-def choose_c(x: np.ndarray, y: np.ndarray, folds: int) -> tuple[float, np.ndarray, list[float]]:
+def choose_c(x: np.ndarray, y: np.ndarray, splits: Splits) -> tuple[float, np.ndarray, list[float]]:
     """The one-standard-error choice from :data:`C_GRID`, its out-of-fold scores and per-fold log-losses."""
-    runs = {c: _oof_scores(x, y, c, folds) for c in C_GRID}
+    runs = {c: _oof_scores(x, y, c, splits) for c in C_GRID}
     means = {c: float(np.mean(losses)) for c, (_, losses) in runs.items()}
     best = min(means, key=means.__getitem__)
-    error = float(np.std(runs[best][1], ddof=1) / np.sqrt(folds))
+    error = float(np.std(runs[best][1], ddof=1) / np.sqrt(len(splits)))
     chosen = min(c for c in C_GRID if means[c] <= means[best] + error)
     return chosen, runs[chosen][0], runs[chosen][1]
 
 
 def choose_lexical_scale(
-    z: np.ndarray, y: np.ndarray, c: float, folds: int, base: tuple[np.ndarray, list[float]], lexical: slice,
+    z: np.ndarray, y: np.ndarray, c: float, splits: Splits, base: tuple[np.ndarray, list[float]], lexical: slice,
 ) -> tuple[float, np.ndarray]:
     """The factor from :data:`LEXICAL_SCALES` for the lexical columns of ``z`` at strength ``c``, and its
     out-of-fold scores; ``base`` holds the out-of-fold scores and per-fold log-losses at factor 1."""
@@ -118,9 +131,9 @@ def choose_lexical_scale(
     for scale in LEXICAL_SCALES[1:]:
         scaled = z.copy()
         scaled[:, lexical] *= scale
-        runs[scale] = _oof_scores(scaled, y, c, folds)
+        runs[scale] = _oof_scores(scaled, y, c, splits)
     means = {s: float(np.mean(losses)) for s, (_, losses) in runs.items()}
-    error = float(np.std(base[1], ddof=1) / np.sqrt(folds))
+    error = float(np.std(base[1], ddof=1) / np.sqrt(len(splits)))
     better = [s for s in LEXICAL_SCALES[1:] if means[s] < means[1.0] - error]
     chosen = min(better, key=means.__getitem__) if better else 1.0
     return chosen, runs[chosen][0]
@@ -131,11 +144,11 @@ def _log_loss(y: np.ndarray, z: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def _oof_votes(index: NeighbourIndex, y: np.ndarray, folds: int) -> np.ndarray:
+def _oof_votes(index: NeighbourIndex, splits: Splits) -> np.ndarray:
     """Each pool passage's neighbour vote (log-odds, every label) from the other folds only, with the folds
-    of :func:`_oof_scores` for this label, so no passage votes for itself."""
+    of :func:`_oof_scores` for this label, so no passage (or sibling from its file) votes for it."""
     votes = np.zeros(index.labels.shape, dtype=np.float32)
-    for fit_idx, held_idx in _folds(y, folds):
+    for fit_idx, held_idx in splits:
         others = NeighbourIndex(index.embeddings[fit_idx], index.labels[fit_idx])
         votes[held_idx] = vote_log_odds(others.votes(index.embeddings[held_idx]))
     return votes
@@ -173,13 +186,15 @@ def fit_heads(
     labels_out: dict[str, Any] = {}
     rows = []
     y_valid_all = np.array([[e.target(label) for label in LABELS] for e in valid])
+    groups = np.array([e.source for e in pool])
     for j, label in enumerate(LABELS):
         y, y_valid = y_pool[:, j], y_valid_all[:, j]
-        c_best, oof, fold_losses = choose_c(z_pool, y, folds)
-        scale, oof = choose_lexical_scale(z_pool, y, c_best, folds, (oof, fold_losses), lexical)
+        splits = _folds(y, groups, folds)
+        c_best, oof, fold_losses = choose_c(z_pool, y, splits)
+        scale, oof = choose_lexical_scale(z_pool, y, c_best, splits, (oof, fold_losses), lexical)
         z_label = z_pool.copy()
         z_label[:, lexical] *= scale
-        oof_votes = _oof_votes(index, y, folds)[:, j]
+        oof_votes = _oof_votes(index, splits)[:, j]
         a, c_vote, b = _combine(oof, oof_votes, y)
         p_oof = 1 / (1 + np.exp(-(a * oof + c_vote * oof_votes + b)))
         final = _fit(c_best, z_label, y)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nlp.train import choose_c, choose_lexical_scale
+from nlp.train import _folds, choose_c, choose_lexical_scale
 
 
 def _data(lexical_informative: bool, n: int = 600, seed: int = 5) -> tuple[np.ndarray, np.ndarray, slice]:
@@ -17,18 +17,39 @@ def _data(lexical_informative: bool, n: int = 600, seed: int = 5) -> tuple[np.nd
 
 def test_a_strong_lexical_signal_is_let_through():
     z, y, lexical = _data(lexical_informative=True)
-    c, oof, losses = choose_c(z, y, folds=5)
-    scale, scaled_oof = choose_lexical_scale(z, y, c, 5, (oof, losses), lexical)
+    splits = _folds(y, np.arange(len(y)) % 12, 5)
+    c, oof, losses = choose_c(z, y, splits)
+    scale, scaled_oof = choose_lexical_scale(z, y, c, splits, (oof, losses), lexical)
     assert scale > 1.0
     assert scaled_oof.shape == oof.shape
 
 
 def test_noise_in_the_lexical_columns_keeps_the_default():
     z, y, lexical = _data(lexical_informative=False)
-    c, oof, losses = choose_c(z, y, folds=5)
-    scale, scaled_oof = choose_lexical_scale(z, y, c, 5, (oof, losses), lexical)
+    splits = _folds(y, np.arange(len(y)) % 12, 5)
+    c, oof, losses = choose_c(z, y, splits)
+    scale, scaled_oof = choose_lexical_scale(z, y, c, splits, (oof, losses), lexical)
     assert scale == 1.0
     assert np.array_equal(scaled_oof, oof)
+
+
+def test_folds_keep_each_data_file_whole_and_cover_every_passage_once():
+    rng = np.random.default_rng(3)
+    groups = np.repeat(np.array([f"file{i}" for i in range(9)]), rng.integers(20, 60, 9))
+    y = rng.integers(0, 2, len(groups)).astype(float)
+    splits = _folds(y, groups, 5)
+    assert len(splits) == 5
+    held = np.concatenate([h for _, h in splits])
+    assert sorted(held.tolist()) == list(range(len(y)))
+    for fit_idx, held_idx in splits:
+        assert not set(groups[fit_idx]) & set(groups[held_idx])
+
+
+def test_folds_fall_back_to_plain_stratified_with_fewer_files_than_folds():
+    y = np.tile([0.0, 1.0], 50)
+    splits = _folds(y, np.array(["only"] * 100), 5)
+    assert len(splits) == 5
+    assert all(0.4 <= y[h].mean() <= 0.6 for _, h in splits)
 
 
 def test_soft_targets_train_toward_a_half():
@@ -58,6 +79,7 @@ def test_unsure_labels_load_as_half_targets_and_unknown_names_are_refused(tmp_pa
     (tmp_path / "a.jsonl").write_text(json.dumps(row) + "\n")
     (example,) = load_examples(tmp_path)
     assert example.target("civil_rights") == 0.5 and example.target("law_enforcement") == 1.0
+    assert example.source == "a"  # the file it came from: cross-validation keeps a file together
     (tmp_path / "a.jsonl").write_text(json.dumps({**row, "unsure": ["civil_right"]}) + "\n")
     with pytest.raises(ValueError, match=r"a\.jsonl:1"):
         load_examples(tmp_path)
