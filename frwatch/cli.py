@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from frwatch.config import Config, ConfigError, load_config
+from frwatch.config import Config, ConfigError, existing_data_directory, load_config
 
 # Wide enough for the tables when output goes to a file or pipe (rich assumes 80 columns there).
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -49,17 +49,6 @@ def user_errors() -> Iterator[None]:
 def _config(ctx: click.Context) -> Config:
     with user_errors():
         return load_config(ctx.obj.get("config_path"))
-
-
-def _existing_data_dir(database: Path) -> Path:
-    """``database``, when its directory exists: commands that only read or tag must not create one.
-
-    :raises UserError: the directory is missing (``crawl`` and ``run`` create it)
-    """
-    if not database.parent.is_dir():
-        raise UserError(f"data directory {database.parent} does not exist; run `frwatch crawl` first "
-                        "or fix [storage] database")
-    return database
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -119,7 +108,8 @@ def tag(ctx: click.Context) -> None:
     from frwatch import jobs
 
     config = _config(ctx)
-    _existing_data_dir(config.storage.database)
+    with user_errors():
+        existing_data_directory(config.storage.database)
     with user_errors():
         report = jobs.tag(config)
     click.echo(f"tagged {report.tagged} (requeued for a new model {report.requeued}), failed {report.failed}, "
@@ -147,7 +137,7 @@ def digest(ctx: click.Context, period: str | None, out_dir: str | None, send: bo
 
     with user_errors():
         scheduler.parse_period(period, config.digest.timezone)  # a bad --period first, before the store
-    _existing_data_dir(config.storage.database)
+        existing_data_directory(config.storage.database)
     if not send:
         with user_errors():
             selected, paths = jobs.digest(config, period, Path(out_dir or "data/digest"))
@@ -199,7 +189,7 @@ def search(ctx: click.Context, query: str, limit: int, db_path: str | None) -> N
 
     config = _config(ctx)
     with user_errors():
-        db = store.open_store(_existing_data_dir(Path(db_path) if db_path else config.storage.database))
+        db = store.open_store(existing_data_directory(Path(db_path) if db_path else config.storage.database))
     hits = store.search(db, query, limit)
     if not hits:
         click.echo("no matches")
@@ -221,7 +211,7 @@ def status(ctx: click.Context, db_path: str | None) -> None:
 
     config = _config(ctx)
     with user_errors():
-        db = store.open_store(_existing_data_dir(Path(db_path) if db_path else config.storage.database))
+        db = store.open_store(existing_data_directory(Path(db_path) if db_path else config.storage.database))
     jobs_table = Table("job", "next run (UTC)", title=f"Scheduled jobs ({config.daemon.jobs_database})")
     for job_id, when in scheduler.next_runs(config.daemon.jobs_database):
         jobs_table.add_row(job_id, when.isoformat(timespec="seconds") if when else "paused")

@@ -153,3 +153,35 @@ def load_config(explicit: str | Path | None = None) -> Config:
         if not value.is_absolute():
             setattr(holder, name, (base / value).resolve())
     return config
+
+
+def prepare_data_directory(config: Config) -> None:
+    """Create the default data folder on a first crawl; refuse to invent any other.
+
+    ``data/`` beside the config file is the project's own folder (git ignores it) and a fresh checkout
+    has none; a database path the user wrote into a folder that does not exist is more likely a typo
+    or an unmounted disk than a wish, and gets one error line instead of a new directory tree.
+
+    :raises ConfigError: the configured database's folder is missing and is not the default one
+    """
+    folder = config.storage.database.parent
+    if folder.is_dir():
+        return
+    default = ((config.path.parent if config.path else Path.cwd()) / "data").resolve()
+    if folder.resolve() != default:
+        raise ConfigError(
+            f"data directory {folder} for [storage] database does not exist; create it (mkdir -p {folder}) "
+            "or fix the path"
+        )
+
+
+def existing_data_directory(database: Path) -> Path:
+    """``database``, when its folder exists: commands that only read or tag never create one (``crawl``
+    and ``run`` do, through :func:`prepare_data_directory`).
+
+    :raises ConfigError: the folder is missing
+    """
+    if not database.parent.is_dir():
+        raise ConfigError(f"data directory {database.parent} does not exist; run `frwatch crawl` first "
+                          "or fix [storage] database")
+    return database

@@ -16,32 +16,12 @@ import crawler
 import nlp
 import scheduler
 import store
-from frwatch.config import Config, ConfigError, load_config
+from frwatch.config import Config, ConfigError, load_config, prepare_data_directory
 
 
 def open_db(config: Config):  # type: ignore[no-untyped-def]
     """The configured store, opened and migrated."""
     return store.open_store(config.storage.database, config.storage.busy_timeout_ms)
-
-
-def prepare_data_directory(config: Config) -> None:
-    """Create the default data folder on a first crawl; refuse to invent any other.
-
-    ``data/`` beside the config file is the project's own folder (git ignores it) and a fresh checkout
-    has none; a database path the user wrote into a folder that does not exist is more likely a typo
-    or an unmounted disk than a wish, and gets one error line instead of a new directory tree.
-
-    :raises ConfigError: the configured database's folder is missing and is not the default one
-    """
-    folder = config.storage.database.parent
-    if folder.is_dir():
-        return
-    default = ((config.path.parent if config.path else Path.cwd()) / "data").resolve()
-    if folder.resolve() != default:
-        raise ConfigError(
-            f"data directory {folder} for [storage] database does not exist; create it (mkdir -p {folder}) "
-            "or fix the path"
-        )
 
 
 def select_sources(config: Config, ids: list[str]) -> list[crawler.SourceSettings]:
