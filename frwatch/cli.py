@@ -110,7 +110,6 @@ def tag(ctx: click.Context) -> None:
     config = _config(ctx)
     with user_errors():
         existing_data_directory(config.storage.database)
-    with user_errors():
         report = jobs.tag(config)
     click.echo(f"tagged {report.tagged} (requeued for a new model {report.requeued}), failed {report.failed}, "
                f"changed while tagging {report.stale}")
