@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from nlp import heads
-from nlp.dataset import Example, split_of
+from nlp.dataset import Example, cross_validation_folds, split_of
 from nlp.heads import MODELS_DIR, HeadsError
 from store import LABELS
 
@@ -96,14 +96,13 @@ def _target(example: Example) -> int:
 
 def fit_gate(examples: list[Example], path: Path = GATE_FILE, folds: int = 5) -> GateReport:
     """Fit the gate on the training pool of ``examples``, choose its threshold and write it to ``path``."""
-    from sklearn.model_selection import StratifiedKFold
-
     pool = [e for e in examples if split_of(e.id) == "train"]
     valid = [e for e in examples if split_of(e.id) == "valid"]
     x = _vectorizer().transform([e.passage for e in pool])
     y = np.array([_target(e) for e in pool])
     oof = np.zeros(len(y))
-    for fit_idx, held_idx in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y):
+    groups = np.array([e.source for e in pool])
+    for fit_idx, held_idx in cross_validation_folds(y.astype(float), groups, folds, SEED):
         oof[held_idx] = _logistic().fit(x[fit_idx], y[fit_idx]).decision_function(x[held_idx])
     # The highest threshold that still passes WINDOW_RECALL of the positives, rounded down.
     positives = np.sort(oof[y == 1])

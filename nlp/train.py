@@ -4,13 +4,13 @@ Procedure (fixed seeds, so a rerun on the same data and packages gives the same 
 1. Split the examples by id hash into a training pool (85%) and a validation set (15%).
 2. Embed every passage with the frozen encoder and add the lexical features.
 3. Per label, choose the L2 strength by 5-fold cross-validated log-loss on the pool (one-standard-error
-   rule, see C_GRID; the folds keep each data file whole, see :func:`_folds`), then how strongly the
-   lexical features may count (LEXICAL_SCALES). The out-of-fold scores, with each passage's out-of-fold
-   vote of its nearest training passages (:mod:`nlp.neighbours`), fit the calibration (Platt scaling
-   with the vote as a second input) and choose the two thresholds: ``balanced`` (best F1) and
-   ``high_precision`` (lowest threshold whose precision is >= 0.97 with 95% confidence, the Wilson lower
-   bound; never below ``balanced``). A label a line marks unsure is a target of 0.5 throughout
-   (:meth:`nlp.dataset.Example.target`).
+   rule, see C_GRID; the folds keep each data file whole, :func:`nlp.dataset.cross_validation_folds`),
+   then how strongly the lexical features may count (LEXICAL_SCALES). The out-of-fold scores, with each
+   passage's out-of-fold vote of its nearest training passages (:mod:`nlp.neighbours`), fit the
+   calibration (Platt scaling with the vote as a second input) and choose the two thresholds:
+   ``balanced`` (best F1) and ``high_precision`` (lowest threshold whose precision is >= 0.97 with 95%
+   confidence, the Wilson lower bound; never below ``balanced``). A label a line marks unsure is a
+   target of 0.5 throughout (:meth:`nlp.dataset.Example.target`).
 4. Refit each head on the whole pool and measure it, calibrated, on the validation set (neighbours from
    the whole pool, as stored in ``models/neighbours.npz``).
 5. Fit the window gate (:mod:`nlp.gate`) on the same split and write it beside the heads.
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.dataset import Example, load_examples, split_of
+from nlp.dataset import Example, Splits, cross_validation_folds, load_examples, split_of
 from nlp.encoder import Encoder
 from nlp.features import FEATURES, feature_matrix
 from nlp.gate import GATE_FILE, GateReport, fit_gate
@@ -78,27 +78,6 @@ def _fit(c: float, x: np.ndarray, y: np.ndarray) -> Any:
     labels = np.concatenate([y[hard], np.ones(soft.sum()), np.zeros(soft.sum())]).astype(int)
     weights = np.concatenate([np.ones(hard.sum()), y[soft], 1 - y[soft]])
     return _logistic(c).fit(rows, labels, sample_weight=weights)
-
-
-Splits = list[tuple[np.ndarray, np.ndarray]]
-
-
-def _folds(y: np.ndarray, groups: np.ndarray, folds: int) -> Splits:
-    """The cross-validation folds for targets ``y``, balanced on target >= 0.5; computed once per label and
-    used for every choice made for it.
-
-    Each group (a data file: one writer, one brief, one register mix) stays whole inside one fold, so a
-    held-out passage is judged by a model that never saw its siblings. Random folds measured the project's
-    writers against themselves: the neighbour vote and the calibration learned to trust near-copies of
-    a passage, and thresholds chosen on them promised precision that real text did not keep. With fewer
-    groups than folds (a small data folder) the folds are plain stratified ones.
-    """
-    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-
-    strata = (y >= 0.5).astype(int)
-    if len(set(groups.tolist())) < folds:
-        return list(StratifiedKFold(folds, shuffle=True, random_state=SEED).split(strata, strata))
-    return list(StratifiedGroupKFold(folds, shuffle=True, random_state=SEED).split(strata, strata, groups))
 
 
 def _oof_scores(x: np.ndarray, y: np.ndarray, c: float, splits: Splits) -> tuple[np.ndarray, list[float]]:
@@ -189,7 +168,7 @@ def fit_heads(
     groups = np.array([e.source for e in pool])
     for j, label in enumerate(LABELS):
         y, y_valid = y_pool[:, j], y_valid_all[:, j]
-        splits = _folds(y, groups, folds)
+        splits = cross_validation_folds(y, groups, folds, SEED)
         c_best, oof, fold_losses = choose_c(z_pool, y, splits)
         scale, oof = choose_lexical_scale(z_pool, y, c_best, splits, (oof, fold_losses), lexical)
         z_label = z_pool.copy()

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from nlp.train import _folds, choose_c, choose_lexical_scale
+from nlp.dataset import cross_validation_folds
+from nlp.train import SEED, choose_c, choose_lexical_scale
 
 
 def _data(lexical_informative: bool, n: int = 600, seed: int = 5) -> tuple[np.ndarray, np.ndarray, slice]:
@@ -17,7 +18,7 @@ def _data(lexical_informative: bool, n: int = 600, seed: int = 5) -> tuple[np.nd
 
 def test_a_strong_lexical_signal_is_let_through():
     z, y, lexical = _data(lexical_informative=True)
-    splits = _folds(y, np.arange(len(y)) % 12, 5)
+    splits = cross_validation_folds(y, np.arange(len(y)) % 12, 5, SEED)
     c, oof, losses = choose_c(z, y, splits)
     scale, scaled_oof = choose_lexical_scale(z, y, c, splits, (oof, losses), lexical)
     assert scale > 1.0
@@ -26,7 +27,7 @@ def test_a_strong_lexical_signal_is_let_through():
 
 def test_noise_in_the_lexical_columns_keeps_the_default():
     z, y, lexical = _data(lexical_informative=False)
-    splits = _folds(y, np.arange(len(y)) % 12, 5)
+    splits = cross_validation_folds(y, np.arange(len(y)) % 12, 5, SEED)
     c, oof, losses = choose_c(z, y, splits)
     scale, scaled_oof = choose_lexical_scale(z, y, c, splits, (oof, losses), lexical)
     assert scale == 1.0
@@ -37,7 +38,7 @@ def test_folds_keep_each_data_file_whole_and_cover_every_passage_once():
     rng = np.random.default_rng(3)
     groups = np.repeat(np.array([f"file{i}" for i in range(9)]), rng.integers(20, 60, 9))
     y = rng.integers(0, 2, len(groups)).astype(float)
-    splits = _folds(y, groups, 5)
+    splits = cross_validation_folds(y, groups, 5, SEED)
     assert len(splits) == 5
     held = np.concatenate([h for _, h in splits])
     assert sorted(held.tolist()) == list(range(len(y)))
@@ -47,7 +48,7 @@ def test_folds_keep_each_data_file_whole_and_cover_every_passage_once():
 
 def test_folds_fall_back_to_plain_stratified_with_fewer_files_than_folds():
     y = np.tile([0.0, 1.0], 50)
-    splits = _folds(y, np.array(["only"] * 100), 5)
+    splits = cross_validation_folds(y, np.array(["only"] * 100), 5, SEED)
     assert len(splits) == 5
     assert all(0.4 <= y[h].mean() <= 0.6 for _, h in splits)
 
