@@ -78,6 +78,34 @@ def test_families_the_keyword_list_misses(transformer, title, text, expected):
     assert decisions(transformer, title, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # Whose use is law enforcement: a base's own gate is military, not police; a ban on "city bureaus"
+        # covers the police even when they are not named.
+        ("Navy tests face matching at a base gate", "Sailors and civilian staff will badge in by looking at a "
+         "camera at the main gate of the naval air station, the base commander said.",
+         {"facial_recognition": True, "law_enforcement": False, "civil_rights": False}),
+        ("City bans face recognition by government and businesses", "The ordinance bars city bureaus as well as "
+         "private businesses from using the technology.",
+         {"facial_recognition": True, "law_enforcement": True, "civil_rights": True}),
+        # Covert surveillance of people is a privacy claim; a patched bug with no one spied on is not.
+        ("Spyware maker sued by messaging app", "The lawsuit says the company's tool was used to break into the "
+         "phones of 1,400 users, including journalists and human rights activists.",
+         {"facial_recognition": False, "law_enforcement": False, "civil_rights": True}),
+        ("Chipmaker patches flaw", "The update fixes a bug in the modem firmware that attackers could use to crash "
+         "phones; no exploitation has been seen.",
+         {"facial_recognition": False, "law_enforcement": False, "civil_rights": False}),
+        # Where the cameras are pointed is the discrimination claim.
+        ("Drugstore chain put face scanners in poorer neighbourhoods", "An investigation found the cameras mostly "
+         "in stores in lower-income, largely Black and Latino areas.",
+         {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
+    ],
+)
+def test_agency_scope_and_covert_surveillance(transformer, title, text, expected):
+    assert decisions(transformer, title, text) == expected
+
+
 BAN_STEM = "The select board voted 3-2 to bar town departments, including police, from buying face recognition systems"
 
 
