@@ -36,7 +36,7 @@ class Example:
     # own output format): trained and measured as a target of 0.5, whatever the 0/1 value says.
     unsure: frozenset[str] = frozenset()
     # The data file it came from (its stem): one writer and one brief, so cross-validation keeps a file's
-    # lines together (``nlp.train``).
+    # lines together (:func:`cross_validation_folds`).
     source: str = ""
 
     def target(self, label: str) -> float:

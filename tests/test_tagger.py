@@ -62,6 +62,7 @@ def test_hard_negatives(tagger, title, text, expected):
 @pytest.mark.parametrize(
     ("title", "text", "expected"),
     [
+        # Families the keyword list misses.
         ("Predictive policing contract renewed", "The police department renewed its contract for software that "
          "forecasts burglary hot spots from past incident reports.",
          {"facial_recognition": False, "law_enforcement": True, "civil_rights": False}),
@@ -72,15 +73,6 @@ def test_hard_negatives(tagger, title, text, expected):
          "consent.", {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
         ("Election worries", "Lawmakers want rules for deepfakes and for facial recognition in public places.",
          {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
-    ],
-)
-def test_families_the_keyword_list_misses(transformer, title, text, expected):
-    assert decisions(transformer, title, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("title", "text", "expected"),
-    [
         # Whose use is law enforcement: a base's own gate is military, not police; a ban on "city bureaus"
         # covers the police even when they are not named.
         ("Navy tests face matching at a base gate", "Sailors and civilian staff will badge in by looking at a "
@@ -102,7 +94,7 @@ def test_families_the_keyword_list_misses(transformer, title, text, expected):
          {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
     ],
 )
-def test_agency_scope_and_covert_surveillance(transformer, title, text, expected):
+def test_families_the_classifier_reads(transformer, title, text, expected):
     assert decisions(transformer, title, text) == expected
 
 
