@@ -4,7 +4,10 @@ Measures only; nothing here tunes or trains on that data.
 - extraction: frwatch's extractor and plain trafilatura on the article-extraction benchmark;
 - tagging: the tagger's precision and recall on the labelled development part of the real news items;
 - EDGAR: parses every file in ../shared/real/edgar (submissions JSON, indexes, 8-Ks, proxies) and asserts
-  their counts and names; a mismatch exits non-zero.
+  their counts and names; a mismatch exits non-zero;
+- training text: no line the project wrote in nlp/data/ shares a run of ten or more words with a real news
+  or blog item outside quotation marks (a quoted statement or statute is a fact; a reworded headline is not);
+  an offence exits non-zero.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -216,12 +220,51 @@ def edgar() -> None:
     print("  edgar: every asserted count, form and name matches")
 
 
+# Ten words in a row are a copied clause; shorter runs are names ("Illinois Biometric Information Privacy
+# Act") and stock phrases ("police use of facial recognition").
+COPIED_RUN = 10
+QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
+
+
+def word_runs(text: str, n: int) -> set[tuple[str, ...]]:
+    """The n-word runs of ``text`` outside quotation marks (lower-cased words)."""
+    runs: set[tuple[str, ...]] = set()
+    for part in QUOTED.split(text):
+        words = re.findall(r"[a-z0-9']+", part.lower())
+        runs.update(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+    return runs
+
+
+def training_text() -> None:
+    from nlp.dataset import DATA_DIR
+
+    real: dict[tuple[str, ...], str] = {}
+    for row in map(json.loads, (REAL / "news" / "items.jsonl").read_text().splitlines()):
+        if row.get("kind") == "filing":  # proxy formulae ("independent registered public accounting firm for
+            continue  # the fiscal year ending") are every filer's words, the project's filings use them too
+        words = re.findall(r"[a-z0-9']+", f"{row['title'] or ''} {row['text'] or ''}".lower())
+        for i in range(len(words) - COPIED_RUN + 1):
+            real.setdefault(tuple(words[i:i + COPIED_RUN]), row["id"])
+    offences, lines = [], 0
+    for path in sorted(DATA_DIR.glob("*.jsonl")):
+        for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+            lines += 1
+            shared = [run for run in word_runs(f"{row.get('title') or ''}\n{row['text']}", COPIED_RUN) if run in real]
+            if shared:
+                offences.append(f"{path.name} {row['id']}: {' '.join(shared[0])!r} (real item {real[shared[0]]})")
+    if offences:
+        print(f"  training text: FAILED, {len(offences)} of {lines} lines share {COPIED_RUN} words in a row with a "
+              "real item; reword them in the project's own words:\n" + "\n".join(f"    {o}" for o in offences))
+        raise SystemExit(1)
+    print(f"  training text: none of {lines} lines shares {COPIED_RUN} words in a row with a real news item")
+
+
 def main() -> int:
     if not REAL.is_dir():
         print(f"real-data checks skipped: {REAL} is absent")
         return 0
     print(f"real-data checks on {REAL}")
-    for check in (edgar, extraction, tagging):
+    for check in (training_text, edgar, extraction, tagging):
         check()
     return 0
 
