@@ -11,7 +11,7 @@ import numpy as np
 from nlp.lexicon import Lexicon, fold
 from nlp.scoring import score_sentence
 
-FEATURES = ("fr_cue", "le_cue", "cr_cue", "fr_blocked", "agency", "technology")
+FEATURES = ("fr_cue", "le_cue", "cr_cue", "fr_blocked", "agency", "technology", "other_reason")
 
 
 def lexical_features(lexicon: Lexicon, passage: str) -> np.ndarray:
@@ -26,6 +26,9 @@ def lexical_features(lexicon: Lexicon, passage: str) -> np.ndarray:
             # score_sentence names law-enforcement terms only when an agency matched (then with the technology)
             float(bool(scores["law_enforcement"].matched)),
             float(bool(lexicon.le_technology.search(passage))),
+            # a reason that is not a rights one ("cannot afford it", "the vendor went bankrupt"): the pooled
+            # embedding carries the topic of a restriction, not its reason clause
+            float(any(r.search(passage) for r in lexicon.cr_other_reasons)),
         ],
         dtype=np.float32,
     )
@@ -51,5 +54,5 @@ def has_cue(lexicon: Lexicon, passage: str) -> bool:
 
 def feature_matrix(lexicon: Lexicon, embeddings: np.ndarray, passages: list[str]) -> np.ndarray:
     """Embeddings and lexical features side by side, one row per passage."""
-    lexical = np.stack([lexical_features(lexicon, p) for p in passages]) if passages else np.zeros((0, 6))
+    lexical = np.stack([lexical_features(lexicon, p) for p in passages]) if passages else np.zeros((0, len(FEATURES)))
     return np.hstack([embeddings, lexical]).astype(np.float32)

@@ -39,6 +39,7 @@ class Lexicon:
     le_agencies: tuple[Cue, ...]
     le_technology: re.Pattern[str]
     cr_cues: tuple[Cue, ...]
+    cr_other_reasons: tuple[re.Pattern[str], ...]
     entity_patterns: tuple[dict[str, Any], ...]
 
 
@@ -127,6 +128,7 @@ def load_lexicon(folder: Path) -> Lexicon:
             le_agencies=_cues(le["agencies"]),
             le_technology=re.compile(rf"(?<![\w-])(?:{technology})(?![\w])", re.IGNORECASE),
             cr_cues=_cues(cr["cues"]),
+            cr_other_reasons=tuple(_regex(r) for r in cr.get("other_reasons", [])),
             entity_patterns=tuple(
                 json.loads(line)
                 for line in entities_path.read_text(encoding="utf-8").splitlines()

@@ -8,8 +8,9 @@ Procedure (fixed seeds, so a rerun on the same data and packages gives the same 
    then how strongly the lexical features may count (LEXICAL_SCALES). The out-of-fold scores, with each
    passage's out-of-fold vote of its nearest training passages (:mod:`nlp.neighbours`), fit the
    calibration (Platt scaling with the vote as a second input) and choose the two thresholds:
-   ``balanced`` (best F1) and ``high_precision`` (lowest threshold whose precision is >= 0.97 with 95%
-   confidence, the Wilson lower bound; never below ``balanced``). A label a line marks unsure is a
+   ``balanced`` (F1-optimal for calibrated scores: half the best out-of-fold F1,
+   :func:`nlp.metrics.f1_optimal_threshold`) and ``high_precision`` (lowest threshold whose precision is
+   >= 0.97 with 95% confidence, the Wilson lower bound; never below ``balanced``). A label a line marks unsure is a
    target of 0.5 throughout (:meth:`nlp.dataset.Example.target`).
 4. Refit each head on the whole pool and measure it, calibrated, on the validation set (neighbours from
    the whole pool, as stored in ``models/neighbours.npz``).
@@ -31,7 +32,7 @@ from nlp.features import FEATURES, feature_matrix
 from nlp.gate import GATE_FILE, GateReport, fit_gate
 from nlp.heads import HEADS_FILE, THRESHOLD_SETS, Head, save_heads
 from nlp.lexicon import Lexicon
-from nlp.metrics import best_f1_threshold, expected_calibration_error, precision_threshold, prf
+from nlp.metrics import expected_calibration_error, f1_optimal_threshold, precision_threshold, prf
 from nlp.neighbours import NEIGHBOURS_FILE, NeighbourIndex, load_index, save_index, vote_log_odds
 from nlp.neighbours import K as NEIGHBOURS_K
 from store import LABELS
@@ -185,7 +186,7 @@ def fit_heads(
         head = Head(weights, bias, a, b, thresholds={}, neighbour_weight=c_vote)
         p_valid = head.probability(x_valid, valid_votes[:, j])
         chosen = {
-            "balanced": best_f1_threshold(y, p_oof),
+            "balanced": f1_optimal_threshold(y, p_oof),
             "high_precision": precision_threshold(y, p_oof, HIGH_PRECISION),
         }
         # Never laxer than balanced: when the best-F1 threshold already holds the precision, the sets coincide.
