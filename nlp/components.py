@@ -34,6 +34,11 @@ for _name, _default in (("frwatch_scores", None), ("frwatch_decisions", None), (
 TEXT_KEY = "frwatch_text"
 
 
+def document_text(title: str, text: str, max_chars: int) -> str:
+    """What the tagger reads; evidence offsets point into this string."""
+    return f"{title.strip()}\n\n{text.strip()}"[:max_chars]
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, from the stored copy when there is one."""
     text = doc.user_data.get(TEXT_KEY)

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 import nlp.components
 import nlp.topic
+from nlp.components import document_text
 from nlp.lexicon import lexicon_version
 from nlp.relations import find_relations
 from nlp.settings import NlpSettings
@@ -67,11 +68,6 @@ def model_version(pipeline: Language, settings: NlpSettings) -> str:
         assert isinstance(component, nlp.topic.TopicComponent)
         return str(component.model.version)
     return "keywords-" + lexicon_version(settings.lexicon_dir)
-
-
-def document_text(title: str, text: str, max_chars: int) -> str:
-    """What the tagger reads; evidence offsets point into this string."""
-    return f"{title.strip()}\n\n{text.strip()}"[:max_chars]
 
 
 class Tagger:

@@ -8,6 +8,7 @@ windows of many documents through the encoder at once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.classifier import TopicModel, windows
-from nlp.components import cached_lexicon, doc_text
+from nlp.components import cached_lexicon, doc_text, document_text
 from nlp.scoring import score_sentence
 from store import LABELS, Evidence
 
@@ -35,6 +36,24 @@ def _sentences(doc: Doc) -> tuple[list[Span], list[str], int]:
     title_end = text.find("\n\n")
     title_count = sum(1 for s in spans if s.start_char < title_end) if title_end >= 0 else 1
     return spans, texts, max(1, title_count)
+
+
+@lru_cache(maxsize=1)
+def _sentence_pipeline() -> Language:
+    import spacy
+
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("frwatch_paragraphs", before="sentencizer")
+    return pipeline
+
+
+def reading_windows(title: str, text: str) -> list[str]:
+    """The windows the tagger reads for ``title`` and ``text``: the same sentences (punctuation and line
+    breaks, the title its own) and the same grouping as :meth:`TopicComponent.pipe`. Training reads long
+    passages this way too, so what it learns from is what the tagger scores."""
+    _, texts, title_count = _sentences(_sentence_pipeline()(document_text(title, text, 10**7)))
+    return [w.text for w in windows(texts, title_count)]
 
 
 class TopicComponent:

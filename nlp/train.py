@@ -35,6 +35,7 @@ from nlp.lexicon import Lexicon
 from nlp.metrics import expected_calibration_error, f1_optimal_threshold, precision_threshold, prf
 from nlp.neighbours import NEIGHBOURS_FILE, NeighbourIndex, load_index, save_index, vote_log_odds
 from nlp.neighbours import K as NEIGHBOURS_K
+from nlp.topic import reading_windows
 from store import LABELS
 
 logger = logging.getLogger(__name__)
@@ -141,6 +142,34 @@ def _combine(z: np.ndarray, votes: np.ndarray, y: np.ndarray) -> tuple[float, fl
     return float(model.coef_[0][0]), float(model.coef_[0][1]), float(model.intercept_[0])
 
 
+def reading_units(examples: list[Example]) -> tuple[list[str], np.ndarray]:
+    """The texts the heads learn from, and for each the index of its example.
+
+    The tagger reads a document window by window (:func:`nlp.topic.reading_windows`) and scores it by its
+    best window, while the encoder reads only a passage's first 128 tokens: trained whole, the rest of a
+    long passage was never seen (a figure of speech in an essay's third paragraph, say). A passage of more
+    than one window with every label 0 therefore trains as its windows, each a negative. A long positive
+    stays whole: which of its windows carries the label is not written down.
+    """
+    texts: list[str] = []
+    parents: list[int] = []
+    for k, example in enumerate(examples):
+        parts = [example.passage]
+        if not any(example.target(label) for label in LABELS):
+            found = reading_windows(example.title, example.text)
+            parts = found if len(found) > 1 else parts
+        texts.extend(parts)
+        parents.extend([k] * len(parts))
+    return texts, np.array(parents, dtype=np.int64)
+
+
+def best_window(parents: np.ndarray, prob: np.ndarray, count: int) -> np.ndarray:
+    """Per example, the highest probability among its texts (``parents`` from :func:`reading_units`)."""
+    best = np.full(count, -np.inf)
+    np.maximum.at(best, parents, prob)
+    return best
+
+
 def fit_heads(
     examples: list[Example], encoder: Encoder, lexicon: Lexicon, lexicon_version: str,
     path: Path = HEADS_FILE, folds: int = 5,
@@ -148,13 +177,17 @@ def fit_heads(
     """Train, calibrate and measure the three heads and write them to ``path``."""
     pool = [e for e in examples if split_of(e.id) == "train"]
     valid = [e for e in examples if split_of(e.id) == "valid"]
-    logger.info("embedding %d training and %d validation passages", len(pool), len(valid))
-    e_pool = encoder.encode([e.passage for e in pool])
-    e_valid = encoder.encode([e.passage for e in valid])
-    x_pool = feature_matrix(lexicon, e_pool, [e.passage for e in pool])
-    x_valid = feature_matrix(lexicon, e_valid, [e.passage for e in valid])
+    pool_texts, pool_of = reading_units(pool)
+    valid_texts, valid_of = reading_units(valid)
+    logger.info("embedding %d training and %d validation passages (%d and %d windows)", len(pool), len(valid),
+                len(pool_texts), len(valid_texts))
+    e_pool = encoder.encode(pool_texts)
+    e_valid = encoder.encode(valid_texts)
+    x_pool = feature_matrix(lexicon, e_pool, pool_texts)
+    x_valid = feature_matrix(lexicon, e_valid, valid_texts)
     # The neighbour index holds the pool as it is stored (int8); the out-of-fold votes are taken from it too.
-    y_pool = np.array([[e.target(label) for label in LABELS] for e in pool])
+    y_passages = np.array([[e.target(label) for label in LABELS] for e in pool])
+    y_pool = y_passages[pool_of]
     index_path = path.with_name(NEIGHBOURS_FILE.name)
     index_sha256 = save_index(e_pool, y_pool, index_path)
     index = load_index(index_path, index_sha256)
@@ -166,7 +199,7 @@ def fit_heads(
     labels_out: dict[str, Any] = {}
     rows = []
     y_valid_all = np.array([[e.target(label) for label in LABELS] for e in valid])
-    groups = np.array([e.source for e in pool])
+    groups = np.array([e.source for e in pool])[pool_of]
     for j, label in enumerate(LABELS):
         y, y_valid = y_pool[:, j], y_valid_all[:, j]
         splits = cross_validation_folds(y, groups, folds, SEED)
@@ -176,7 +209,9 @@ def fit_heads(
         z_label[:, lexical] *= scale
         oof_votes = _oof_votes(index, splits)[:, j]
         a, c_vote, b = _combine(oof, oof_votes, y)
-        p_oof = 1 / (1 + np.exp(-(a * oof + c_vote * oof_votes + b)))
+        # Thresholds and their precision and recall are a passage's, as a document's: its best window.
+        p_oof = best_window(pool_of, 1 / (1 + np.exp(-(a * oof + c_vote * oof_votes + b))), len(pool))
+        y_oof = y_passages[:, j]
         final = _fit(c_best, z_label, y)
         label_std = std.copy()
         label_std[lexical] /= scale
@@ -184,17 +219,17 @@ def fit_heads(
         bias = float(final.intercept_[0] - np.sum(final.coef_[0] * mean / label_std))
         # Measured with the same code that tags.
         head = Head(weights, bias, a, b, thresholds={}, neighbour_weight=c_vote)
-        p_valid = head.probability(x_valid, valid_votes[:, j])
+        p_valid = best_window(valid_of, head.probability(x_valid, valid_votes[:, j]), len(valid))
         chosen = {
-            "balanced": f1_optimal_threshold(y, p_oof),
-            "high_precision": precision_threshold(y, p_oof, HIGH_PRECISION),
+            "balanced": f1_optimal_threshold(y_oof, p_oof),
+            "high_precision": precision_threshold(y_oof, p_oof, HIGH_PRECISION),
         }
         # Never laxer than balanced: when the best-F1 threshold already holds the precision, the sets coincide.
         chosen["high_precision"] = max(chosen["high_precision"], chosen["balanced"])
         thresholds = {}
         for name in THRESHOLD_SETS:
             t = chosen[name]
-            on_pool = prf(y, (p_oof >= t).astype(int))
+            on_pool = prf(y_oof, (p_oof >= t).astype(int))
             on_valid = prf(y_valid, (p_valid >= t).astype(int))
             thresholds[name] = {"value": round(t, 4), "precision": round(on_pool.precision, 4),
                                 "recall": round(on_pool.recall, 4), "valid_precision": round(on_valid.precision, 4),
@@ -212,7 +247,8 @@ def fit_heads(
         "lexicon": lexicon_version,
         "features": [f"e{i}" for i in range(x_pool.shape[1] - len(FEATURES))] + list(FEATURES),
         "labels": labels_out,
-        "meta": {"train_examples": len(pool), "valid_examples": len(valid), "folds": folds, "seed": SEED,
+        "meta": {"train_examples": len(pool), "valid_examples": len(valid), "train_windows": len(pool_texts),
+                 "folds": folds, "seed": SEED,
                  "neighbours_sha256": index_sha256, "neighbours_k": NEIGHBOURS_K},
     }
     version = save_heads(payload, path)

@@ -84,3 +84,26 @@ def test_unsure_labels_load_as_half_targets_and_unknown_names_are_refused(tmp_pa
     (tmp_path / "a.jsonl").write_text(json.dumps({**row, "unsure": ["civil_right"]}) + "\n")
     with pytest.raises(ValueError, match=r"a\.jsonl:1"):
         load_examples(tmp_path)
+
+
+def test_long_negatives_train_as_the_windows_the_tagger_reads():
+    from nlp.dataset import Example
+    from nlp.topic import reading_windows
+    from nlp.train import best_window, reading_units
+
+    paragraph = ("The fraud team reviewed every chargeback by hand that quarter, and the numbers moved less than "
+                 "anyone hoped. ") * 4
+    essay = "\n\n".join([paragraph, paragraph.replace("fraud team", "support desk"),
+                         "You could double the police budget or build an Orwellian dystopia; we did neither."])
+    labels = {"facial_recognition": 0, "law_enforcement": 0, "civil_rights": 0}
+    negative = Example("n-1", "essay", "Chargebacks, again", essay, labels)
+    positive = Example("p-1", "essay", "Chargebacks, again", essay, {**labels, "civil_rights": 1})
+    short = Example("s-1", "headline", "Council bans police face recognition", "", labels)
+    texts, parents = reading_units([negative, positive, short])
+    windows = reading_windows(negative.title, negative.text)
+    assert len(windows) > 2 and windows[-1].endswith("we did neither.")  # the tail the encoder cut off
+    assert texts == [*windows, positive.passage, short.passage]
+    assert parents.tolist() == [0] * len(windows) + [1, 2]
+    # A passage's probability is its best window's, as a document's is.
+    prob = np.linspace(0.1, 0.9, len(texts))
+    assert best_window(parents, prob, 3).tolist() == [prob[len(windows) - 1], prob[-2], prob[-1]]
