@@ -92,6 +92,15 @@ def test_hard_negatives(tagger, title, text, expected):
         ("Drugstore chain put face scanners in poorer neighbourhoods", "An investigation found the cameras mostly "
          "in stores in lower-income, largely Black and Latino areas.",
          {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
+        # Objection and missing notice told in plain words are rights claims; faces in a picture are not
+        # face recognition.
+        ("Gym chain scanned members' faces at the door without notifying them, regulator says", "",
+         {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
+        ("Library patrons protest as branch adds face-matching cameras at its entrances",
+         "Dozens signed a letter asking the board to switch them off.",
+         {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
+        ("Family shares a hiking photo book", "The album has portraits of everyone, faces lit by the sunset.",
+         {"facial_recognition": False, "law_enforcement": False, "civil_rights": False}),
     ],
 )
 def test_families_the_classifier_reads(transformer, title, text, expected):
