@@ -101,6 +101,9 @@ def test_hard_negatives(tagger, title, text, expected):
          {"facial_recognition": True, "law_enforcement": False, "civil_rights": True}),
         ("Family shares a hiking photo book", "The album has portraits of everyone, faces lit by the sunset.",
          {"facial_recognition": False, "law_enforcement": False, "civil_rights": False}),
+        ("Police department blurs faces in released bodycam video",
+         "The new redaction software hides bystanders' faces before footage goes online.",
+         {"facial_recognition": False, "law_enforcement": False, "civil_rights": False}),
     ],
 )
 def test_families_the_classifier_reads(transformer, title, text, expected):
