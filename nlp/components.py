@@ -34,6 +34,17 @@ for _name, _default in (("frwatch_scores", None), ("frwatch_decisions", None), (
 TEXT_KEY = "frwatch_text"
 
 
+def sentence_pipeline() -> Language:
+    """A blank English pipeline that only splits sentences: at punctuation and at line breaks
+    (``frwatch_paragraphs``), so a title is a sentence of its own. The tagger's pipeline starts as this."""
+    import spacy
+
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("frwatch_paragraphs", before="sentencizer")
+    return pipeline
+
+
 def document_text(title: str, text: str, max_chars: int) -> str:
     """What the tagger reads; evidence offsets point into this string."""
     return f"{title.strip()}\n\n{text.strip()}"[:max_chars]

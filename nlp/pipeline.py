@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 import nlp.components
 import nlp.topic
-from nlp.components import document_text
+from nlp.components import document_text, sentence_pipeline
 from nlp.lexicon import lexicon_version
 from nlp.relations import find_relations
 from nlp.settings import NlpSettings
@@ -40,9 +40,7 @@ def build_pipeline(settings: NlpSettings) -> Language:
 
     :param settings: the ``[nlp]`` section
     """
-    pipeline = spacy.blank("en")
-    pipeline.add_pipe("sentencizer")
-    pipeline.add_pipe("frwatch_paragraphs", before="sentencizer")
+    pipeline = sentence_pipeline()
     pipeline.add_pipe("frwatch_lexicon", config={"lexicon_dir": str(settings.lexicon_dir)})
     if settings.classifier == "transformer":
         pipeline.add_pipe(

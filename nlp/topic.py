@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.classifier import TopicModel, windows
-from nlp.components import cached_lexicon, doc_text, document_text
+from nlp.components import cached_lexicon, doc_text, document_text, sentence_pipeline
 from nlp.scoring import score_sentence
 from store import LABELS, Evidence
 
@@ -38,14 +38,7 @@ def _sentences(doc: Doc) -> tuple[list[Span], list[str], int]:
     return spans, texts, max(1, title_count)
 
 
-@lru_cache(maxsize=1)
-def _sentence_pipeline() -> Language:
-    import spacy
-
-    pipeline = spacy.blank("en")
-    pipeline.add_pipe("sentencizer")
-    pipeline.add_pipe("frwatch_paragraphs", before="sentencizer")
-    return pipeline
+_sentence_pipeline = lru_cache(maxsize=1)(sentence_pipeline)
 
 
 def reading_windows(title: str, text: str) -> list[str]:
