@@ -226,10 +226,11 @@ COPIED_RUN = 10
 QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 
 
-def word_runs(text: str, n: int) -> set[tuple[str, ...]]:
-    """The n-word runs of ``text`` outside quotation marks (lower-cased words)."""
+def word_runs(text: str, n: int, quotes_count: bool = True) -> set[tuple[str, ...]]:
+    """The n-word runs of ``text`` (lower-cased words); with ``quotes_count`` off, only those outside
+    quotation marks."""
     runs: set[tuple[str, ...]] = set()
-    for part in QUOTED.split(text):
+    for part in ([text] if quotes_count else QUOTED.split(text)):
         words = re.findall(r"[a-z0-9']+", part.lower())
         runs.update(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
     return runs
@@ -242,14 +243,14 @@ def training_text() -> None:
     for row in map(json.loads, (REAL / "news" / "items.jsonl").read_text().splitlines()):
         if row.get("kind") == "filing":  # proxy formulae ("independent registered public accounting firm for
             continue  # the fiscal year ending") are every filer's words, the project's filings use them too
-        words = re.findall(r"[a-z0-9']+", f"{row['title'] or ''} {row['text'] or ''}".lower())
-        for i in range(len(words) - COPIED_RUN + 1):
-            real.setdefault(tuple(words[i:i + COPIED_RUN]), row["id"])
+        for run in word_runs(f"{row['title'] or ''} {row['text'] or ''}", COPIED_RUN):
+            real.setdefault(run, row["id"])
     offences, lines = [], 0
     for path in sorted(DATA_DIR.glob("*.jsonl")):
         for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
             lines += 1
-            shared = [run for run in word_runs(f"{row.get('title') or ''}\n{row['text']}", COPIED_RUN) if run in real]
+            ours = word_runs(f"{row.get('title') or ''}\n{row['text']}", COPIED_RUN, quotes_count=False)
+            shared = sorted(run for run in ours if run in real)
             if shared:
                 offences.append(f"{path.name} {row['id']}: {' '.join(shared[0])!r} (real item {real[shared[0]]})")
     if offences:
