@@ -284,13 +284,21 @@ def classify(ctx: click.Context, input_path: str, output_path: str, threshold_se
 @click.argument("input_path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--labels", "labels_path", required=True, type=click.Path(exists=True, dir_okay=False),
               help='JSON lines {"id", "facial_recognition": 0|1, "law_enforcement": 0|1, "civil_rights": 0|1}.')
+@click.option("--reliability", is_flag=True,
+              help="Also print each label's reliability table: per score band, items, mean score, share positive.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the wrongly decided items (configured threshold set), most confident first, as JSON lines "
+                   "with score, threshold and evidence.")
 @click.pass_context
-def evaluate(ctx: click.Context, input_path: str, labels_path: str) -> None:
+def evaluate(ctx: click.Context, input_path: str, labels_path: str, reliability: bool, errors_path: str | None) -> None:
     """Measure the classifier on labelled items: P/R/F1 at both thresholds, calibration, keyword baseline."""
     from nlp.evaluate import evaluate as run_evaluate
+    from nlp.evaluate import writable, write_errors
 
     config = _config(ctx)
     with user_errors():
+        if errors_path:
+            writable(Path(errors_path))  # before minutes of tagging, not after
         count, reports = run_evaluate(config.nlp, Path(input_path), Path(labels_path))
     table = Table("label", "threshold", "precision", "recall", "F1", "ECE", "keyword P/R/F1",
                   title=f"{count} labelled items")
@@ -303,6 +311,18 @@ def evaluate(ctx: click.Context, input_path: str, labels_path: str) -> None:
     macro = sum(r.by_threshold["balanced"].f1 for r in reports) / len(reports)
     keyword_macro = sum(r.keyword.f1 for r in reports) / len(reports)
     console.print(f"macro-F1 (balanced) {macro:.3f} · keyword baseline {keyword_macro:.3f}")
+    if reliability:
+        bins = Table("label", "score band", "items", "mean score", "share positive",
+                     title="reliability (calibrated: share positive ≈ mean score)")
+        for report in reports:
+            for b in report.reliability:
+                bins.add_row(report.label, f"{b.low:.1f}–{b.high:.1f}", str(b.count), f"{b.mean_probability:.3f}",
+                             f"{b.positive_rate:.3f}")
+        console.print(bins)
+    if errors_path:
+        with user_errors():
+            rows = write_errors(Path(errors_path), reports)
+        click.echo(f"{rows} wrongly decided item-labels → {errors_path}", err=True)
 
 
 @main.command()

@@ -3,8 +3,9 @@
 classify reads JSON lines ``{"id", "title", "text"}`` and writes ``{"id", "scores": {label: p},
 "decisions": {label: 0|1}, "evidence": {label: [sentence, ...]}}``. eval classifies a file, compares with
 a labels file (``{"id", label: 0|1, ...}``; items without labels are ignored) and reports precision,
-recall and F1 at both threshold sets, the expected calibration error, and the keyword baseline (the
-lexicon tagger) on the same items.
+recall and F1 at both threshold sets, the expected calibration error with its reliability table, and the
+keyword baseline (the lexicon tagger) on the same items; on request it writes the items it got wrong, most
+confident first, with their scores and evidence, for a person to read.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from nlp.heads import THRESHOLD_SETS, load_heads
-from nlp.metrics import Scores, expected_calibration_error, prf
+from nlp.metrics import ReliabilityBin, Scores, expected_calibration_error, prf, reliability
 from nlp.pipeline import Tagger
 from nlp.settings import NlpSettings
 from store import LABELS, Tagging
@@ -113,6 +114,20 @@ class LabelReport:
     by_threshold: dict[str, Scores]
     ece: float
     keyword: Scores
+    reliability: list[ReliabilityBin]
+    # Items decided wrongly at the configured threshold set, most confident error first (see :func:`error_line`).
+    errors: list[dict[str, Any]]
+
+
+def error_line(item: Item, tagging: Tagging, label: str, truth: int, threshold_set: str) -> dict[str, Any]:
+    """One wrongly decided item for ``eval --errors``: what it was, what frwatch said, and why."""
+    verdict = tagging.labels[label]
+    return {
+        "id": item.id, "label": label, "truth": truth,
+        "error": "false positive" if verdict.decision else "false negative",
+        "score": round(verdict.score, 4), "threshold_set": threshold_set, "threshold": round(verdict.threshold, 4),
+        "title": item.title, "evidence": [e.sentence for e in verdict.evidence],
+    }
 
 
 def evaluate(settings: NlpSettings, source: Path, labels_path: Path) -> tuple[int, list[LabelReport]]:
@@ -135,5 +150,29 @@ def evaluate(settings: NlpSettings, source: Path, labels_path: Path) -> tuple[in
             for name in THRESHOLD_SETS
         }
         kw = prf(truth, np.array([int(t.labels[label].decision) for t in keyword]))
-        reports.append(LabelReport(label, by_threshold, expected_calibration_error(truth, prob), kw))
+        wrong = [k for k, t in enumerate(scored) if t.labels[label].decision != bool(truth[k])]
+        # Confident mistakes first: how sure a false positive was is its score, a false negative's is 1 - score.
+        wrong.sort(key=lambda k: -prob[k] if scored[k].labels[label].decision else prob[k] - 1)
+        errors = [error_line(items[k], scored[k], label, int(truth[k]), settings.threshold_set) for k in wrong]
+        reports.append(LabelReport(label, by_threshold, expected_calibration_error(truth, prob), kw,
+                                   reliability(truth, prob), errors))
     return len(items), reports
+
+
+def writable(path: Path) -> None:
+    """Fail now, in one line, if ``path`` cannot be written."""
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror}); give a writable file path") from exc
+
+
+def write_errors(path: Path, reports: list[LabelReport]) -> int:
+    """Write every report's wrongly decided items to ``path`` as JSON lines; returns how many."""
+    rows = [row for report in reports for row in report.errors]
+    try:
+        path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror}); give a writable file path") from exc
+    return len(rows)

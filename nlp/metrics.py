@@ -74,13 +74,34 @@ def _candidates(prob: np.ndarray) -> np.ndarray:
     return np.unique(np.clip(np.concatenate([mids, [0.5]]), 0.01, 0.99))
 
 
-def expected_calibration_error(truth: np.ndarray, prob: np.ndarray, bins: int = 10) -> float:
-    """ECE: the mean gap between confidence and accuracy over equal-width probability bins (soft targets
-    count as their value)."""
-    edges = np.linspace(0, 1, bins + 1)
-    total, n = 0.0, len(prob)
-    for low, high in pairwise(edges):
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """Items whose probability fell in ``[low, high)`` (the last bin includes 1): how many, their mean
+    probability, and the share of them that were positive (soft targets count as their value)."""
+
+    low: float
+    high: float
+    count: int
+    mean_probability: float
+    positive_rate: float
+
+
+def reliability(truth: np.ndarray, prob: np.ndarray, bins: int = 10) -> list[ReliabilityBin]:
+    """The reliability table of ``prob`` against ``truth`` over equal-width probability bins (empty bins
+    left out): a calibrated score's bins have a positive rate close to their mean probability."""
+    truth = np.asarray(truth, dtype=np.float64)
+    prob = np.asarray(prob, dtype=np.float64)
+    out = []
+    for low, high in pairwise(np.linspace(0, 1, bins + 1)):
         inside = (prob >= low) & ((prob < high) if high < 1 else (prob <= high))
         if inside.any():
-            total += inside.sum() / n * abs(prob[inside].mean() - truth[inside].mean())
-    return float(total)
+            out.append(ReliabilityBin(float(low), float(high), int(inside.sum()), float(prob[inside].mean()),
+                                      float(truth[inside].mean())))
+    return out
+
+
+def expected_calibration_error(truth: np.ndarray, prob: np.ndarray, bins: int = 10) -> float:
+    """ECE: the mean gap between confidence and accuracy over the bins of :func:`reliability`, weighted by
+    how many items each holds."""
+    n = len(prob)
+    return float(sum(b.count / n * abs(b.mean_probability - b.positive_rate) for b in reliability(truth, prob, bins)))

@@ -134,6 +134,34 @@ def test_eval_reports_both_thresholds_calibration_and_baseline(items_file):
         assert needle in result.stdout
 
 
+def test_eval_reliability_table_and_errors_file(items_file):
+    # Labels that disagree with what the tagger rightly says: "b" (Face ID) called not face recognition, "c"
+    # (storage prices) called a civil-rights item. Both must come back as errors, with scores and evidence.
+    wrong = [{"id": "a", "facial_recognition": 1, "law_enforcement": 1, "civil_rights": 1},
+             {"id": "b", "facial_recognition": 0, "law_enforcement": 0, "civil_rights": 0},
+             {"id": "c", "facial_recognition": 0, "law_enforcement": 0, "civil_rights": 1}]
+    (items_file / "wrong.jsonl").write_text("".join(json.dumps(r) + "\n" for r in wrong))
+    result = run_frwatch("eval", "items.jsonl", "--labels", "wrong.jsonl", "--reliability", "--errors", "err.jsonl",
+                         cwd=items_file)
+    assert result.returncode == 0, result.stderr
+    assert "share positive" in result.stdout and "0.9–1.0" in result.stdout
+    errors = [json.loads(line) for line in (items_file / "err.jsonl").read_text().splitlines()]
+    assert [(e["id"], e["label"], e["error"]) for e in errors] == [
+        ("b", "facial_recognition", "false positive"), ("c", "civil_rights", "false negative")]
+    fp, fn = errors
+    assert fp["score"] >= fp["threshold"] and fp["evidence"] and fp["threshold_set"] == "balanced"
+    assert fn["score"] < fn["threshold"] and fn["evidence"] == [] and fn["title"] == "Storage prices fall"
+    assert "2 wrongly decided" in result.stderr
+
+
+def test_eval_unwritable_errors_file_fails_before_tagging(items_file):
+    result = run_frwatch("eval", "items.jsonl", "--labels", "labels.jsonl", "--errors", "no/such/dir/e.jsonl",
+                         cwd=items_file)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "no/such/dir/e.jsonl" in result.stderr
+    assert "labelled items" not in result.stdout
+
+
 def test_gate_file_is_small_checked_and_lets_the_positives_through():
     payload = json.loads(GATE_FILE.read_text())
     gate = load_gate()

@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from nlp.metrics import expected_calibration_error, f1_optimal_threshold, precision_threshold, prf, wilson_lower_bound
+from nlp.metrics import (
+    expected_calibration_error,
+    f1_optimal_threshold,
+    precision_threshold,
+    prf,
+    reliability,
+    wilson_lower_bound,
+)
 
 
 def test_wilson_lower_bound_known_values():
@@ -57,3 +64,12 @@ def test_calibration_error_zero_when_confidence_matches_frequency():
     assert expected_calibration_error(truth, prob) == pytest.approx(0.0)
     # Always saying 0.9 for something true half the time is off by 0.4.
     assert expected_calibration_error(np.array([1, 0] * 5), np.full(10, 0.9)) == pytest.approx(0.4)
+
+
+def test_reliability_table_counts_bins_and_leaves_empty_ones_out():
+    prob = np.array([0.05, 0.05, 0.25, 0.95, 1.0])
+    truth = np.array([0, 0, 1, 1, 0.5])  # a toss-up counts as half a positive
+    bins = reliability(truth, prob)
+    assert [(b.low, b.count) for b in bins] == [(0.0, 2), (pytest.approx(0.2), 1), (pytest.approx(0.9), 2)]
+    assert bins[-1].mean_probability == pytest.approx(0.975) and bins[-1].positive_rate == pytest.approx(0.75)
+    assert bins[0].positive_rate == 0.0 and bins[1].positive_rate == 1.0
