@@ -64,14 +64,20 @@ def split_of(example_id: str) -> str:
 
 
 def load_examples(folder: Path = DATA_DIR) -> list[Example]:
-    """Every example in ``folder/*.jsonl``, sorted by id."""
+    """Every example in ``folder/*.jsonl``, sorted by id. Ids are unique across files: the split and the
+    folds follow the id, so two lines under one id would silently share a fate."""
     examples = []
+    seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
             row = json.loads(line)
             try:
+                if row["id"] in seen:
+                    raise ValueError(f"{path}:{number}: id {row['id']} is already used in {seen[row['id']]}; "
+                                     "give the line an id of its own")
+                seen[row["id"]] = f"{path.name}"
                 unsure = frozenset(row.get("unsure", []))
                 if not unsure <= set(LABELS):
                     raise ValueError(f"{path}:{number}: unsure names {sorted(unsure - set(LABELS))}, not labels")

@@ -86,6 +86,21 @@ def test_unsure_labels_load_as_half_targets_and_unknown_names_are_refused(tmp_pa
         load_examples(tmp_path)
 
 
+def test_an_id_used_twice_across_data_files_is_refused(tmp_path):
+    import json
+
+    import pytest
+
+    from nlp.dataset import load_examples
+
+    row = {"id": "t-1", "register": "headline", "title": "Town bars police face scans", "text": "",
+           "facial_recognition": 1, "law_enforcement": 1, "civil_rights": 0}
+    (tmp_path / "a.jsonl").write_text(json.dumps(row) + "\n")
+    (tmp_path / "b.jsonl").write_text(json.dumps({**row, "title": "Another line"}) + "\n")
+    with pytest.raises(ValueError, match=r"b\.jsonl:1: id t-1 is already used in a\.jsonl"):
+        load_examples(tmp_path)
+
+
 def test_long_negatives_train_as_the_windows_the_tagger_reads():
     from nlp.dataset import Example
     from nlp.topic import reading_windows
