@@ -77,7 +77,7 @@ def load_examples(folder: Path = DATA_DIR) -> list[Example]:
                 if row["id"] in seen:
                     raise ValueError(f"{path}:{number}: id {row['id']} is already used in {seen[row['id']]}; "
                                      "give the line an id of its own")
-                seen[row["id"]] = f"{path.name}"
+                seen[row["id"]] = path.name
                 unsure = frozenset(row.get("unsure", []))
                 if not unsure <= set(LABELS):
                     raise ValueError(f"{path}:{number}: unsure names {sorted(unsure - set(LABELS))}, not labels")

@@ -159,13 +159,17 @@ def evaluate(settings: NlpSettings, source: Path, labels_path: Path) -> tuple[in
     return len(items), reports
 
 
+def _unwritable(path: Path, exc: OSError) -> InputError:
+    return InputError(f"{path}: cannot write ({exc.strerror}); give a writable file path")
+
+
 def writable(path: Path) -> None:
-    """Fail now, in one line, if ``path`` cannot be written."""
+    """Fail now, in one line, if ``path`` cannot be written (its folder missing, no permission)."""
     try:
         with path.open("a", encoding="utf-8"):
             pass
     except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror}); give a writable file path") from exc
+        raise _unwritable(path, exc) from exc
 
 
 def write_errors(path: Path, reports: list[LabelReport]) -> int:
@@ -174,5 +178,5 @@ def write_errors(path: Path, reports: list[LabelReport]) -> int:
     try:
         path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror}); give a writable file path") from exc
+        raise _unwritable(path, exc) from exc
     return len(rows)
