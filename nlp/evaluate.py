@@ -19,7 +19,16 @@ from typing import Any, TextIO
 import numpy as np
 
 from nlp.heads import THRESHOLD_SETS, load_heads
-from nlp.metrics import ReliabilityBin, Scores, expected_calibration_error, prf, reliability
+from nlp.metrics import (
+    ReliabilityBin,
+    Scores,
+    expected_calibration_error,
+    f1_by_resample,
+    percentile_interval,
+    prf,
+    reliability,
+    resample_indices,
+)
 from nlp.pipeline import Tagger
 from nlp.settings import NlpSettings
 from store import LABELS, Tagging
@@ -112,8 +121,13 @@ class LabelReport:
 
     label: str
     by_threshold: dict[str, Scores]
+    # F1 in each bootstrap resample of the items (the same resamples for every label), per threshold set:
+    # on a few hundred items one item moves F1 by ~0.01, and the interval says how far to trust a difference.
+    f1_resamples: dict[str, np.ndarray]
     ece: float
     keyword: Scores
+    # The keyword baseline's F1 in the same resamples, for a paired comparison.
+    keyword_f1_resamples: np.ndarray
     reliability: list[ReliabilityBin]
     # Items decided wrongly at the configured threshold set, most confident error first (see :func:`error_line`).
     errors: list[dict[str, Any]]
@@ -142,25 +156,44 @@ def evaluate(settings: NlpSettings, source: Path, labels_path: Path) -> tuple[in
     scored = [t for _, t in tag_items(tagger, items)]
     keyword = [t for _, t in tag_items(baseline, items)]
     reports = []
+    resamples = resample_indices(len(items))
     for label in LABELS:
         truth = np.array([labels[i.id][label] for i in items])
         prob = np.array([t.labels[label].score for t in scored])
-        by_threshold = {
-            name: prf(truth, (prob >= heads.heads[label].thresholds[name].value).astype(int))
-            for name in THRESHOLD_SETS
-        }
-        kw = prf(truth, np.array([int(t.labels[label].decision) for t in keyword]))
+        decided = {name: (prob >= heads.heads[label].thresholds[name].value).astype(int) for name in THRESHOLD_SETS}
+        by_threshold = {name: prf(truth, d) for name, d in decided.items()}
+        f1_resamples = {name: f1_by_resample(truth, d, resamples) for name, d in decided.items()}
+        kw_decided = np.array([int(t.labels[label].decision) for t in keyword])
+        kw = prf(truth, kw_decided)
         wrong = [k for k, t in enumerate(scored) if t.labels[label].decision != bool(truth[k])]
         # Confident mistakes first: how sure a false positive was is its score, a false negative's is 1 - score.
         wrong.sort(key=lambda k: -prob[k] if scored[k].labels[label].decision else prob[k] - 1)
         errors = [error_line(items[k], scored[k], label, int(truth[k]), settings.threshold_set) for k in wrong]
-        reports.append(LabelReport(label, by_threshold, expected_calibration_error(truth, prob), kw,
-                                   reliability(truth, prob), errors))
+        reports.append(LabelReport(label, by_threshold, f1_resamples, expected_calibration_error(truth, prob), kw,
+                                   f1_by_resample(truth, kw_decided, resamples), reliability(truth, prob), errors))
     return len(items), reports
 
 
 def _unwritable(path: Path, exc: OSError) -> InputError:
     return InputError(f"{path}: cannot write ({exc.strerror}); give a writable file path")
+
+
+def f1_interval(report: LabelReport, threshold_set: str, level: float = 0.95) -> tuple[float, float]:
+    """The bootstrap interval of one label's F1 at a threshold set."""
+    return percentile_interval(report.f1_resamples[threshold_set], level)
+
+
+def macro_f1_interval(reports: list[LabelReport], level: float = 0.95) -> tuple[float, float]:
+    """The bootstrap interval of the macro-F1 at ``balanced`` (labels averaged within each resample)."""
+    return percentile_interval(np.mean([r.f1_resamples["balanced"] for r in reports], axis=0), level)
+
+
+def macro_gain_interval(reports: list[LabelReport], level: float = 0.95) -> tuple[float, float]:
+    """The bootstrap interval of the model's macro-F1 (``balanced``) minus the keyword baseline's, paired:
+    both scored on the same resamples, so what the two get right or wrong together cancels."""
+    model = np.mean([r.f1_resamples["balanced"] for r in reports], axis=0)
+    keyword = np.mean([r.keyword_f1_resamples for r in reports], axis=0)
+    return percentile_interval(model - keyword, level)
 
 
 def writable(path: Path) -> None:

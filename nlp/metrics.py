@@ -35,6 +35,29 @@ def prf(truth: np.ndarray, decided: np.ndarray) -> Scores:
     return Scores(precision, recall, f1, round(tp + fn))
 
 
+def resample_indices(n: int, resamples: int = 1000, seed: int = 13) -> np.ndarray:
+    """``(resamples, n)`` bootstrap draws of ``n`` items with replacement, seeded so a report repeats."""
+    return np.random.default_rng(seed).integers(0, n, size=(resamples, n), dtype=np.int32)
+
+
+def f1_by_resample(truth: np.ndarray, decided: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """F1 of 0/1 ``decided`` against ``truth`` in each resample (a row of ``indices``), counted as
+    :func:`prf` counts (soft targets as their value; nothing to find and nothing found is 1)."""
+    t = np.asarray(truth, dtype=np.float64)[indices]
+    d = np.asarray(decided, dtype=np.float64)[indices]
+    tp = (t * d).sum(1)
+    wrong = ((1 - t) * d).sum(1) + (t * (1 - d)).sum(1)
+    denominator = 2 * tp + wrong
+    return np.divide(2 * tp, denominator, out=np.ones_like(tp), where=denominator > 0)
+
+
+def percentile_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """The central ``level`` interval of bootstrap ``values``."""
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return float(low), float(high)
+
+
 def f1_optimal_threshold(truth: np.ndarray, prob: np.ndarray) -> float:
     """Half the best F1 reachable on ``truth`` and calibrated ``prob``.
 

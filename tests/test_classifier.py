@@ -130,7 +130,8 @@ def test_classify_bad_line_is_one_clear_error(tmp_path):
 def test_eval_reports_both_thresholds_calibration_and_baseline(items_file):
     result = run_frwatch("eval", "items.jsonl", "--labels", "labels.jsonl", cwd=items_file)
     assert result.returncode == 0, result.stderr
-    for needle in ("balanced", "high_precision", "ECE", "keyword", "macro-F1", "3 labelled items"):
+    for needle in ("balanced", "high_precision", "ECE", "keyword", "macro-F1", "3 labelled items", "95% interval",
+                   "model − keyword"):
         assert needle in result.stdout
 
 

@@ -5,10 +5,13 @@ import pytest
 
 from nlp.metrics import (
     expected_calibration_error,
+    f1_by_resample,
     f1_optimal_threshold,
+    percentile_interval,
     precision_threshold,
     prf,
     reliability,
+    resample_indices,
     wilson_lower_bound,
 )
 
@@ -73,3 +76,17 @@ def test_reliability_table_counts_bins_and_leaves_empty_ones_out():
     assert [(b.low, b.count) for b in bins] == [(0.0, 2), (pytest.approx(0.2), 1), (pytest.approx(0.9), 2)]
     assert bins[-1].mean_probability == pytest.approx(0.975) and bins[-1].positive_rate == pytest.approx(0.75)
     assert bins[0].positive_rate == 0.0 and bins[1].positive_rate == 1.0
+
+
+def test_f1_by_resample_counts_as_prf_and_the_interval_brackets_it():
+    truth = np.array([1, 1, 0, 0, 0.5, 1, 0, 1])
+    decided = np.array([1, 0, 1, 0, 1, 1, 0, 1])
+    # The identity "resample" and a permutation reproduce prf's F1 exactly (soft targets included).
+    rows = np.array([np.arange(8), np.arange(8)[::-1]])
+    assert f1_by_resample(truth, decided, rows) == pytest.approx([prf(truth, decided).f1] * 2)
+    # A resample with nothing to find and nothing found scores 1, as prf does; one with only misses 0.
+    assert f1_by_resample(truth, decided, np.array([[3, 3, 6], [1, 1, 1]])).tolist() == [1.0, 0.0]
+    draws = resample_indices(8, resamples=2000, seed=5)
+    assert draws.shape == (2000, 8) and (resample_indices(8, resamples=2000, seed=5) == draws).all()
+    low, high = percentile_interval(f1_by_resample(truth, decided, draws))
+    assert 0 <= low < prf(truth, decided).f1 < high <= 1
