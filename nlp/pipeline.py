@@ -14,7 +14,7 @@ from nlp.components import document_text, sentence_pipeline
 from nlp.lexicon import lexicon_version
 from nlp.relations import find_relations
 from nlp.settings import NlpSettings
-from store import LABELS, Entity, LabelResult, Relation, Tagging
+from store import LABELS, Entity, LabelResult, Relation, Tagging, ThresholdMeasure
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +80,20 @@ class Tagger:
         # unless configured for all, it reads only the windows that made a label positive (the keyword
         # baseline has no windows: there, whole documents with a positive label).
         self.ner = _load_model(settings.spacy_model)
+
+    def thresholds(self) -> list[ThresholdMeasure]:
+        """The thresholds this tagger can decide at, which one it does, and what each was measured to give
+        (the keyword baseline's threshold is uncalibrated and unmeasured)."""
+        if "frwatch_topic" not in self.nlp.pipe_names:
+            return [ThresholdMeasure(label, "keyword", self.settings.lexicon_threshold, True) for label in LABELS]
+        component = self.nlp.get_pipe("frwatch_topic")
+        assert isinstance(component, nlp.topic.TopicComponent)
+        return [
+            ThresholdMeasure(label, name, t.value, name == component.threshold_set, t.precision, t.recall,
+                             t.valid_precision, t.valid_recall)
+            for label in LABELS
+            for name, t in component.model.heads.heads[label].thresholds.items()
+        ]
 
     def tag_many(self, items: list[tuple[str, str]]) -> list[Tagging]:
         """Tag ``(title, text)`` pairs in one batch."""

@@ -40,6 +40,8 @@ def tag_pending(
     :param on_batch: called with the number of documents finished after each batch (progress)
     """
     report = TagReport(requeued=store.requeue_outdated(db, tagger.model_version))
+    # The tags this run writes name a model version and a threshold; record what those were measured to give.
+    store.write_thresholds(db, tagger.model_version, tagger.thresholds())
     while True:
         # A document that cannot be tagged is marked failed, which takes it out of the pending queue.
         batch = store.pending_documents(db, tagger.settings.batch_size)

@@ -67,10 +67,11 @@ from store.records import (
     Relation,
     StoredDocument,
     Tagging,
+    ThresholdMeasure,
 )
 from store.runs import CrawlCounts, finish_crawl_run, start_crawl_run
 from store.settings import ServeSettings, StoreSettings
-from store.tagging import mark_failed, write_tagging
+from store.tagging import mark_failed, write_tagging, write_thresholds
 
 __all__ = [
     "LABELS",
@@ -97,6 +98,7 @@ __all__ = [
     "StoreSettings",
     "StoredDocument",
     "Tagging",
+    "ThresholdMeasure",
     "VoteFacts",
     "VoteResults",
     "abandon_running_jobs",
@@ -135,4 +137,5 @@ __all__ = [
     "vote_results",
     "write_meeting_record",
     "write_tagging",
+    "write_thresholds",
 ]

@@ -334,6 +334,25 @@ def _m005_proposals_votes(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m006_thresholds(db: sqlite_utils.Database) -> None:
+    # Every tag names its model version and threshold; this says what that threshold was measured to give.
+    db.execute(
+        """CREATE TABLE thresholds (
+            model_version TEXT NOT NULL,
+            label TEXT NOT NULL,
+            threshold_set TEXT NOT NULL,
+            value REAL NOT NULL,
+            in_use INTEGER NOT NULL CHECK (in_use IN (0, 1)),
+            cv_precision REAL,
+            cv_recall REAL,
+            valid_precision REAL,
+            valid_recall REAL,
+            recorded TEXT NOT NULL,
+            PRIMARY KEY (model_version, label, threshold_set)
+        )"""
+    )
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial", _m001_initial),
@@ -341,6 +360,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (3, "clusters", _m003_clusters),
     (4, "job_runs_digests", _m004_job_runs_digests),
     (5, "proposals_votes", _m005_proposals_votes),
+    (6, "thresholds", _m006_thresholds),
 ]
 
 

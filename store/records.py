@@ -124,6 +124,21 @@ class LabelResult:
 
 
 @dataclass(frozen=True)
+class ThresholdMeasure:
+    """A decision threshold a model version decides at, and the error rates measured for it on the
+    project's held-out data (None where nothing was measured: the keyword baseline's threshold)."""
+
+    label: str
+    threshold_set: str
+    value: float
+    in_use: bool
+    cv_precision: float | None = None
+    cv_recall: float | None = None
+    valid_precision: float | None = None
+    valid_recall: float | None = None
+
+
+@dataclass(frozen=True)
 class Tagging:
     """The NLP stage's verdict on one document."""
 

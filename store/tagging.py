@@ -8,7 +8,7 @@ import sqlite_utils
 
 from store.database import transaction
 from store.documents import now_utc
-from store.records import Tagging
+from store.records import Tagging, ThresholdMeasure
 
 
 def write_tagging(
@@ -73,3 +73,18 @@ def mark_failed(db: sqlite_utils.Database, document_id: int, error: str) -> None
 
 
 
+
+
+def write_thresholds(db: sqlite_utils.Database, model_version: str, measures: list[ThresholdMeasure]) -> None:
+    """Record the thresholds ``model_version`` decides at and their measured error rates (replacing what
+    was recorded for that version, so a rerun changes nothing but the time)."""
+    with transaction(db):
+        db.execute("DELETE FROM thresholds WHERE model_version = ?", [model_version])
+        recorded = now_utc()
+        for m in measures:
+            db.execute(
+                "INSERT INTO thresholds (model_version, label, threshold_set, value, in_use, cv_precision, "
+                "cv_recall, valid_precision, valid_recall, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [model_version, m.label, m.threshold_set, m.value, int(m.in_use), m.cv_precision, m.cv_recall,
+                 m.valid_precision, m.valid_recall, recorded],
+            )

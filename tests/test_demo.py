@@ -77,6 +77,7 @@ QUERIES = {
     "relations": {"action": ""},
     "stories": {},
     "proposals_by_company": {"company": ""},
+    "thresholds_in_use": {},
 }
 
 
@@ -90,6 +91,15 @@ async def test_every_canned_query_runs(datasette, name):
 async def test_canned_queries_match_metadata(datasette):
     names = set(metadata_for(Path("demo.db"))["databases"]["demo"]["queries"])
     assert names == set(QUERIES)
+
+
+async def test_thresholds_in_use_name_their_measured_error_rates(datasette):
+    response = await datasette.client.get("/demo/thresholds_in_use.json", params={"_shape": "objects"})
+    rows = response.json()["rows"]
+    assert sorted(r["label"] for r in rows) == ["civil_rights", "facial_recognition", "law_enforcement"]
+    assert all(r["threshold_set"] == "balanced" and 0 < r["threshold"] < 1 for r in rows)
+    assert all(0.5 < r["precision_validation"] <= 1 and 0.3 < r["recall_validation"] <= 1 for r in rows)
+    assert any(r["positive_tags"] > 0 for r in rows)
 
 
 async def test_atom_feed_of_high_confidence_mentions(datasette):
