@@ -59,11 +59,19 @@ def build_pipeline(settings: NlpSettings) -> Language:
     return pipeline
 
 
+def _topic(pipeline: Language) -> nlp.topic.TopicComponent | None:
+    """The transformer component, or None when the keyword baseline tags."""
+    if "frwatch_topic" not in pipeline.pipe_names:
+        return None
+    component = pipeline.get_pipe("frwatch_topic")
+    assert isinstance(component, nlp.topic.TopicComponent)
+    return component
+
+
 def model_version(pipeline: Language, settings: NlpSettings) -> str:
     """What produced the tags: the heads' content version, or the lexicon's."""
-    if "frwatch_topic" in pipeline.pipe_names:
-        component = pipeline.get_pipe("frwatch_topic")
-        assert isinstance(component, nlp.topic.TopicComponent)
+    component = _topic(pipeline)
+    if component is not None:
         return str(component.model.version)
     return "keywords-" + lexicon_version(settings.lexicon_dir)
 
@@ -84,10 +92,9 @@ class Tagger:
     def thresholds(self) -> list[ThresholdMeasure]:
         """The thresholds this tagger can decide at, which one it does, and what each was measured to give
         (the keyword baseline's threshold is uncalibrated and unmeasured)."""
-        if "frwatch_topic" not in self.nlp.pipe_names:
+        component = _topic(self.nlp)
+        if component is None:
             return [ThresholdMeasure(label, "keyword", self.settings.lexicon_threshold, True) for label in LABELS]
-        component = self.nlp.get_pipe("frwatch_topic")
-        assert isinstance(component, nlp.topic.TopicComponent)
         return [
             ThresholdMeasure(label, name, t.value, name == component.threshold_set, t.precision, t.recall,
                              t.valid_precision, t.valid_recall)
