@@ -183,17 +183,21 @@ def f1_interval(report: LabelReport, threshold_set: str, level: float = 0.95) ->
     return percentile_interval(report.f1_resamples[threshold_set], level)
 
 
+def _macro_resamples(reports: list[LabelReport]) -> np.ndarray:
+    """The model's macro-F1 (``balanced``) in each resample: the labels averaged within it."""
+    return np.mean([r.f1_resamples["balanced"] for r in reports], axis=0)
+
+
 def macro_f1_interval(reports: list[LabelReport], level: float = 0.95) -> tuple[float, float]:
-    """The bootstrap interval of the macro-F1 at ``balanced`` (labels averaged within each resample)."""
-    return percentile_interval(np.mean([r.f1_resamples["balanced"] for r in reports], axis=0), level)
+    """The bootstrap interval of the macro-F1 at ``balanced``."""
+    return percentile_interval(_macro_resamples(reports), level)
 
 
 def macro_gain_interval(reports: list[LabelReport], level: float = 0.95) -> tuple[float, float]:
     """The bootstrap interval of the model's macro-F1 (``balanced``) minus the keyword baseline's, paired:
     both scored on the same resamples, so what the two get right or wrong together cancels."""
-    model = np.mean([r.f1_resamples["balanced"] for r in reports], axis=0)
     keyword = np.mean([r.keyword_f1_resamples for r in reports], axis=0)
-    return percentile_interval(model - keyword, level)
+    return percentile_interval(_macro_resamples(reports) - keyword, level)
 
 
 def writable(path: Path) -> None:
