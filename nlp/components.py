@@ -94,18 +94,26 @@ class EntityMatcher:
                 self.phrases_lower.add(key, [nlp.make_doc(pattern)])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for matcher in (self.phrases_lower, self.phrases_exact, self.tokens):
-            for match_id, start, end in matcher(doc):
-                label = doc.vocab.strings[match_id].split("|")[0]
-                span = Span(doc, start, end, label=label)
-                span.kb_id_ = self.ids.get(match_id) or span.text
-                spans.append(span)
-        ours = filter_spans(spans)
+        named: list[Span] = []
+        for matcher in (self.phrases_lower, self.phrases_exact):
+            named += [self._span(doc, match_id, start, end) for match_id, start, end in matcher(doc)]
+        # A name from the list wins over a title-case pattern that runs over it: in a headline ("IBM, Microsoft
+        # And Amazon Not Letting Police ...") the pattern starts after the last name it would swallow.
+        patterned = []
+        for match_id, start, end in self.tokens(doc):
+            start = max([start, *(n.end for n in named if start <= n.start and n.end < end)])
+            patterned.append(self._span(doc, match_id, start, end))
+        ours = filter_spans(named + patterned)
         taken = {i for span in ours for i in range(span.start, span.end)}
         kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
         doc.ents = filter_spans([*ours, *kept])
         return doc
+
+
+    def _span(self, doc: Doc, match_id: int, start: int, end: int) -> Span:
+        span = Span(doc, start, end, label=doc.vocab.strings[match_id].split("|")[0])
+        span.kb_id_ = self.ids.get(match_id) or span.text
+        return span
 
 
 @Language.factory("frwatch_lexicon", default_config={"lexicon_dir": ""})

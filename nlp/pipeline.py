@@ -22,12 +22,11 @@ logger = logging.getLogger(__name__)
 ENTITY_KINDS = {"AGENCY": "agency", "VENDOR": "vendor", "PRODUCT": "product", "GPE": "place", "PERSON": "person"}
 
 
-def _load_model(name: str) -> Language | None:
+def _load_model(name: str, exclude: list[str], without: str) -> Language | None:
     try:
-        return spacy.load(name, exclude=["lemmatizer", "parser", "tagger", "attribute_ruler"])
+        return spacy.load(name, exclude=exclude)
     except OSError:
-        logger.warning("spaCy model %r is not installed; entities come from the lexicon only (no people or "
-                       "places)", name)
+        logger.warning("spaCy model %r is not installed; %s", name, without)
         return None
 
 
@@ -87,7 +86,16 @@ class Tagger:
         # Named people and places come from the statistical model, the costliest step after the encoder;
         # unless configured for all, it reads only the windows that made a label positive (the keyword
         # baseline has no windows: there, whole documents with a positive label).
-        self.ner = _load_model(settings.spacy_model)
+        self.ner = _load_model(settings.spacy_model, ["lemmatizer", "parser", "tagger", "attribute_ruler"],
+                               "entities come from the lexicon only (no people or places)")
+        self._parser: Language | None = None
+
+    @property
+    def parser(self) -> Language | None:
+        """The statistical model's parser, for relations: loaded on first use (few documents have any)."""
+        if self._parser is None:
+            self._parser = _load_model(self.settings.spacy_model, ["ner", "lemmatizer"], "no relations")
+        return self._parser
 
     def thresholds(self) -> list[ThresholdMeasure]:
         """The thresholds this tagger can decide at, which one it does, and what each was measured to give
@@ -154,7 +162,7 @@ class Tagger:
         taken = {(e.start, e.end) for e in ours}
         entities = ours + [e for e in people if not any(s < e.end and e.start < t for s, t in taken)]
         relations: tuple[Relation, ...] = ()
-        if labels["facial_recognition"].decision and labels["law_enforcement"].decision:
-            relations = tuple(find_relations(doc, self.lexicon))
+        if labels["facial_recognition"].decision and labels["law_enforcement"].decision and self.parser is not None:
+            relations = tuple(find_relations(doc, self.lexicon, self.parser))
         return Tagging(labels=labels, model_version=self.model_version,
                        entities=tuple(sorted(entities, key=lambda e: e.start)), relations=relations)
