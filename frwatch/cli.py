@@ -292,23 +292,33 @@ def classify(ctx: click.Context, input_path: str, output_path: str, threshold_se
 @click.pass_context
 def evaluate(ctx: click.Context, input_path: str, labels_path: str, reliability: bool, errors_path: str | None) -> None:
     """Measure the classifier on labelled items: P/R/F1 at both thresholds, calibration, keyword baseline."""
+    from nlp.evaluate import (
+        ece_interval,
+        f1_interval,
+        macro_f1_interval,
+        macro_gain_interval,
+        writable,
+        write_errors,
+    )
     from nlp.evaluate import evaluate as run_evaluate
-    from nlp.evaluate import f1_interval, macro_f1_interval, macro_gain_interval, writable, write_errors
 
     config = _config(ctx)
     with user_errors():
         if errors_path:
             writable(Path(errors_path))  # before minutes of tagging, not after
         count, reports = run_evaluate(config.nlp, Path(input_path), Path(labels_path))
-    table = Table("label", "threshold", "precision", "recall", "F1", "F1 95% interval", "ECE", "keyword P/R/F1",
+    table = Table("label", "threshold", "precision", "recall", "F1", "F1 95% interval", "ECE (95% interval)",
+                  "keyword P/R/F1",
                   title=f"{count} labelled items")
     for report in reports:
         kw = report.keyword
         keyword = f"{kw.precision:.3f}/{kw.recall:.3f}/{kw.f1:.3f}"
+        ece_low, ece_high = ece_interval(report)
+        ece = f"{report.ece:.3f} ({ece_low:.3f}–{ece_high:.3f})"
         for name, scores in report.by_threshold.items():
             low, high = f1_interval(report, name)
             table.add_row(report.label, name, f"{scores.precision:.3f}", f"{scores.recall:.3f}", f"{scores.f1:.3f}",
-                          f"{low:.3f}–{high:.3f}", f"{report.ece:.3f}", keyword)
+                          f"{low:.3f}–{high:.3f}", ece, keyword)
     console.print(table)
     macro = sum(r.by_threshold["balanced"].f1 for r in reports) / len(reports)
     keyword_macro = sum(r.keyword.f1 for r in reports) / len(reports)

@@ -22,6 +22,7 @@ from nlp.heads import THRESHOLD_SETS, load_heads
 from nlp.metrics import (
     ReliabilityBin,
     Scores,
+    ece_by_resample,
     expected_calibration_error,
     f1_by_resample,
     percentile_interval,
@@ -125,6 +126,8 @@ class LabelReport:
     # on a few hundred items one item moves F1 by ~0.01, and the interval says how far to trust a difference.
     f1_resamples: dict[str, np.ndarray]
     ece: float
+    # The calibration error in the same resamples.
+    ece_resamples: np.ndarray
     keyword: Scores
     # The keyword baseline's F1 in the same resamples, for a paired comparison.
     keyword_f1_resamples: np.ndarray
@@ -169,7 +172,8 @@ def evaluate(settings: NlpSettings, source: Path, labels_path: Path) -> tuple[in
         # Confident mistakes first: how sure a false positive was is its score, a false negative's is 1 - score.
         wrong.sort(key=lambda k: -prob[k] if scored[k].labels[label].decision else prob[k] - 1)
         errors = [error_line(items[k], scored[k], label, int(truth[k]), settings.threshold_set) for k in wrong]
-        reports.append(LabelReport(label, by_threshold, f1_resamples, expected_calibration_error(truth, prob), kw,
+        reports.append(LabelReport(label, by_threshold, f1_resamples, expected_calibration_error(truth, prob),
+                                   ece_by_resample(truth, prob, resamples), kw,
                                    f1_by_resample(truth, kw_decided, resamples), reliability(truth, prob), errors))
     return len(items), reports
 
@@ -181,6 +185,11 @@ def _unwritable(path: Path, exc: OSError) -> InputError:
 def f1_interval(report: LabelReport, threshold_set: str, level: float = 0.95) -> tuple[float, float]:
     """The bootstrap interval of one label's F1 at a threshold set."""
     return percentile_interval(report.f1_resamples[threshold_set], level)
+
+
+def ece_interval(report: LabelReport, level: float = 0.95) -> tuple[float, float]:
+    """The bootstrap interval of one label's calibration error."""
+    return percentile_interval(report.ece_resamples, level)
 
 
 def _macro_resamples(reports: list[LabelReport]) -> np.ndarray:

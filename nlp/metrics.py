@@ -128,3 +128,10 @@ def expected_calibration_error(truth: np.ndarray, prob: np.ndarray, bins: int = 
     how many items each holds."""
     n = len(prob)
     return float(sum(b.count / n * abs(b.mean_probability - b.positive_rate) for b in reliability(truth, prob, bins)))
+
+
+def ece_by_resample(truth: np.ndarray, prob: np.ndarray, indices: np.ndarray, bins: int = 10) -> np.ndarray:
+    """:func:`expected_calibration_error` in each resample (a row of ``indices``). On a few hundred items the
+    calibration error is itself uncertain: a label at 0.05 may be anywhere from about 0.03 to 0.08."""
+    t, p = np.asarray(truth, dtype=np.float64), np.asarray(prob, dtype=np.float64)
+    return np.array([expected_calibration_error(t[row], p[row], bins) for row in indices])

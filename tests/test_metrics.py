@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from nlp.metrics import (
+    ece_by_resample,
     expected_calibration_error,
     f1_by_resample,
     f1_optimal_threshold,
@@ -90,3 +91,14 @@ def test_f1_by_resample_counts_as_prf_and_the_interval_brackets_it():
     assert draws.shape == (2000, 8) and (resample_indices(8, resamples=2000, seed=5) == draws).all()
     low, high = percentile_interval(f1_by_resample(truth, decided, draws))
     assert 0 <= low < prf(truth, decided).f1 < high <= 1
+
+
+def test_ece_by_resample_is_the_calibration_error_of_each_resample():
+    truth = np.array([0, 0, 1, 1, 1, 0, 1, 0])
+    prob = np.array([0.1, 0.3, 0.8, 0.9, 0.6, 0.2, 0.95, 0.7])
+    rows = np.array([np.arange(8), [0, 0, 2, 2, 5, 5, 6, 7]])
+    values = ece_by_resample(truth, prob, rows)
+    assert values[0] == pytest.approx(expected_calibration_error(truth, prob))
+    assert values[1] == pytest.approx(expected_calibration_error(truth[rows[1]], prob[rows[1]]))
+    low, high = percentile_interval(ece_by_resample(truth, prob, resample_indices(8, resamples=500, seed=3)))
+    assert 0 <= low <= expected_calibration_error(truth, prob) <= high <= 1
