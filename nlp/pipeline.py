@@ -12,7 +12,7 @@ import nlp.components
 import nlp.topic
 from nlp.components import document_text, sentence_pipeline
 from nlp.lexicon import lexicon_version
-from nlp.relations import find_relations
+from nlp.relations import RELATION_RULES, find_relations
 from nlp.settings import NlpSettings
 from store import LABELS, Entity, LabelResult, Relation, Tagging, ThresholdMeasure
 
@@ -68,11 +68,12 @@ def _topic(pipeline: Language) -> nlp.topic.TopicComponent | None:
 
 
 def model_version(pipeline: Language, settings: NlpSettings) -> str:
-    """What produced the tags: the heads' content version, or the lexicon's."""
+    """What produced the tags: the heads' content version, or the lexicon's, and the relation rules' (a
+    change to the rules re-tags documents as a new model does: their stored relations are the rules')."""
     component = _topic(pipeline)
-    if component is not None:
-        return str(component.model.version)
-    return "keywords-" + lexicon_version(settings.lexicon_dir)
+    labels = str(component.model.version) if component is not None else "keywords-" + lexicon_version(
+        settings.lexicon_dir)
+    return f"{labels}+relations-{RELATION_RULES}"
 
 
 class Tagger:

@@ -38,6 +38,10 @@ from nlp.components import doc_text
 from nlp.lexicon import Lexicon
 from store import Relation
 
+# The rules' version, part of the model version written with tags: raise it when the rules change, and
+# `frwatch tag` reads every document again. 1: the first vendor and action word of a sentence (session 7).
+RELATION_RULES = 2
+
 # Most specific first: a tie between action words in the parse goes to the earlier one.
 ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rf"(?:{expr})$", re.IGNORECASE))

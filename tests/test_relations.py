@@ -10,7 +10,7 @@ import spacy
 
 from nlp.components import sentence_pipeline
 from nlp.lexicon import load_lexicon
-from nlp.relations import find_relations, score_relations
+from nlp.relations import RELATION_RULES, find_relations, score_relations
 from nlp.settings import LEXICON_DIR, NlpSettings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -100,3 +100,10 @@ def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name,
     precision, recall = hits / extracted, hits / expected
     assert precision >= precision_floor, (precision, recall)
     assert recall >= recall_floor, (precision, recall)
+
+
+def test_the_relation_rules_are_part_of_the_model_version_so_a_change_re_tags():
+    from nlp.pipeline import Tagger
+
+    settings = NlpSettings(classifier="lexicon")
+    assert Tagger(settings).model_version.endswith(f"+relations-{RELATION_RULES}")
