@@ -85,7 +85,10 @@ MAX_PATH = 9
 COST_SLACK = 2
 # A negated past is a denial ("has not sold", "did not use"); a negated future or present a refusal.
 PAST_AUXILIARIES = {"has", "have", "had", "did", "was", "were", "been"}
-CLAUSE_EDGES = ("relcl", "advcl", "conj", "parataxis", "acl", "ccomp")
+# Edges that join one clause to another: a ban or halt above one of them governs a different event.
+CLAUSE_JOINS = ("relcl", "advcl", "conj", "parataxis")
+# Where a clause ends for negation and denial: also a clause that complements or modifies a word.
+CLAUSE_EDGES = (*CLAUSE_JOINS, "acl", "ccomp")
 GOVERNMENT = re.compile(
     r"\b(council|city|cities|county|state|states|legislat\w*|lawmakers?|congress|parliament|eu|european|"
     r"government|voters|ordinance|law|bill|supervisors|regulators?|court|commission|assembly|senate|mayor|"
@@ -156,7 +159,7 @@ def _governing(action: Token) -> Token:
     pilot", "walked away from the pilot"), else ``action``."""
     child = action
     for t in action.ancestors:
-        if child.dep_ in ("relcl", "advcl", "conj", "parataxis"):
+        if child.dep_ in CLAUSE_JOINS:
             break
         # "placing a moratorium on police use": the parse hangs "on police use" from the verb
         for candidate in (t, *(c for c in t.children if c.dep_ == "dobj")):
