@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 
 import spacy
 from spacy.language import Language
@@ -89,14 +90,12 @@ class Tagger:
         # baseline has no windows: there, whole documents with a positive label).
         self.ner = _load_model(settings.spacy_model, ["lemmatizer", "parser", "tagger", "attribute_ruler"],
                                "entities come from the lexicon only (no people or places)")
-        self._parser: Language | None = None
 
-    @property
+    @cached_property
     def parser(self) -> Language | None:
-        """The statistical model's parser, for relations: loaded on first use (few documents have any)."""
-        if self._parser is None:
-            self._parser = _load_model(self.settings.spacy_model, ["ner", "lemmatizer"], "no relations")
-        return self._parser
+        """The statistical model's parser, for relations: loaded on first use (few documents have any), and
+        tried once (a missing model is one warning, not one per document)."""
+        return _load_model(self.settings.spacy_model, ["ner", "lemmatizer"], "no relations")
 
     def thresholds(self) -> list[ThresholdMeasure]:
         """The thresholds this tagger can decide at, which one it does, and what each was measured to give
