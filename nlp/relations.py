@@ -83,6 +83,9 @@ DENIAL = re.compile(r"(den(y|ies|ied|ying)|insist\w*)$", re.IGNORECASE)
 # words up to COST_SLACK further than the closest one are read too. Chosen on the written gold set.
 MAX_PATH = 9
 COST_SLACK = 2
+# A "sentence" longer than this is a table or a run-on list flattened into text, not a statement: it is not
+# read for relations (the path search grows with the square of the action words: 800 words took a minute).
+MAX_SENTENCE_TOKENS = 100
 # A negated past is a denial ("has not sold", "did not use"); a negated future or present a refusal.
 PAST_AUXILIARIES = {"has", "have", "had", "did", "was", "were", "been"}
 # Edges that join one clause to another: a ban or halt above one of them governs a different event.
@@ -167,6 +170,17 @@ def _governing(action: Token) -> Token:
                 return candidate
         child = t
     return action
+
+
+def _other_actor(action: Token, own: set[int], others: set[int]) -> bool:
+    """Whether the action's clause has another vendor or product named as its subject ("Amazon sold
+    Rekognition to the police, and Microsoft used ...": the use is Microsoft's, not Amazon's). A pronoun
+    or a common noun ("it", "the department") is taken as no other actor."""
+    for t in _clause(action):
+        subjects = [c for s in t.children if s.dep_ in ("nsubj", "nsubjpass") for c in s.subtree]
+        if subjects:
+            return any(c.i in others for c in subjects) and not any(c.i in own for c in subjects)
+    return False
 
 
 def _denied(action: Token) -> bool:
@@ -282,7 +296,8 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
         chosen = sorted({_governing(t) for t in actions if costs[t.i] <= limit},
                         key=lambda t: (PRECEDENCE[_action(t) or "uses"], t.i))
         for action in chosen:
-            if _unreal(action) or _denied(action):
+            own = set(mention.tokens)
+            if _unreal(action) or _denied(action) or _other_actor(action, own, ours - own):
                 continue
             ident, agency = min(agency_spans, key=lambda pair: _nearest(pair[1], action)[0])
             name = _action(action) or "uses"
@@ -310,6 +325,8 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
     whole = doc_text(doc)
     found: list[Relation] = []
     for sent in doc.sents:
+        if len(sent) > MAX_SENTENCE_TOKENS:
+            continue
         ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end and e.kb_id_ not in elsewhere]
         spans = [(e.label_, e.kb_id_ or e.text, e.start_char - sent.start_char, e.end_char - sent.start_char)
                  for e in ents if e.label_ in ("VENDOR", "PRODUCT")]

@@ -79,6 +79,14 @@ def test_a_title_case_headline_names_the_agency_not_the_whole_headline():
     assert {(r.action, r.vendor) for r in found} == {("halts", "IBM"), ("halts", "Microsoft"), ("halts", "Amazon")}
 
 
+def test_a_run_on_sentence_is_not_read():
+    clause = "Amazon sold Rekognition to the police, and Microsoft used its Face API with ICE"
+    # Each vendor keeps to its own clause: Amazon sold, Microsoft used.
+    assert keys(clause + ".") == {("sells", "Amazon", "Amazon Rekognition"),
+                                  ("uses", "Microsoft", "Microsoft Azure Face")}
+    assert relations("; ".join([clause] * 12) + ".") == []  # a flattened table, not a statement
+
+
 def test_score_relations_counts_hits_against_both_totals():
     from store import Relation
 
