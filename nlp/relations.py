@@ -83,6 +83,8 @@ DENIAL = re.compile(r"(den(y|ies|ied|ying)|insist\w*)$", re.IGNORECASE)
 # words up to COST_SLACK further than the closest one are read too. Chosen on the written gold set.
 MAX_PATH = 9
 COST_SLACK = 2
+# An agency under one of these is the one left out ("customers outside law enforcement can use it").
+EXCLUDING = re.compile(r"outside|except|excluding|besides|beyond", re.IGNORECASE)
 # A "sentence" longer than this is a table or a run-on list flattened into text, not a statement: it is not
 # read for relations (the path search grows with the square of the action words: 800 words took a minute).
 MAX_SENTENCE_TOKENS = 100
@@ -112,6 +114,8 @@ def _action(token: Token) -> str | None:
     """The action a word states, read with its particle ("ruled out") and its complement ("declined to
     comment" is none)."""
     children = list(token.children)
+    if token.pos_ == "NOUN" and token.text.lower() in ("hold", "holds"):  # "puts a hold on police use"
+        return "halts"
     if STOPPING_VERBS.match(token.text) and any(
             c.dep_ in ("prt", "advmod") and STOPPING_PARTICLES.fullmatch(c.text) for c in children):
         return "halts"
@@ -300,6 +304,8 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
             if _unreal(action) or _denied(action) or _other_actor(action, own, ours - own):
                 continue
             ident, agency = min(agency_spans, key=lambda pair: _nearest(pair[1], action)[0])
+            if any(t.dep_ == "prep" and EXCLUDING.fullmatch(t.text) for t in agency[-1].ancestors):
+                continue  # "customers outside law enforcement"
             name = _action(action) or "uses"
             way = _path(subject, action) + _path(action, _nearest(agency, action)[1]) + _clause(action)
             vendor_or_agency_ban = name == "bans" and _ban_by_subject(action, ours | agency_tokens)
