@@ -90,6 +90,8 @@ EXCLUDING = re.compile(r"outside|except|excluding|besides|beyond", re.IGNORECASE
 MAX_SENTENCE_TOKENS = 100
 # A negated past is a denial ("has not sold", "did not use"); a negated future or present a refusal.
 PAST_AUXILIARIES = {"has", "have", "had", "did", "was", "were", "been"}
+# Edges inside a noun phrase: "Palantir's case-tracking software", "sensors from NEC".
+NOUN_PHRASE_EDGES = ("poss", "compound", "pobj", "prep", "nmod", "appos", "amod")
 # Edges that join one clause to another: a ban or halt above one of them governs a different event.
 CLAUSE_JOINS = ("relcl", "advcl", "conj", "parataxis")
 # Where a clause ends for negation and denial: also a clause that complements or modifies a word.
@@ -266,6 +268,14 @@ def _agency_name(span: Span, ident: str, mentions: Sequence[Mention]) -> str:
     return span.doc.text[words[0].idx: head.idx + len(head.text)]
 
 
+def _noun_phrase(token: Token) -> list[Token]:
+    """``token`` and the nouns it belongs to ("Palantir" → "Palantir's software"; "NEC" → "sensors from NEC")."""
+    chain = [token]
+    while chain[-1].dep_ in NOUN_PHRASE_EDGES and chain[-1].head is not chain[-1]:
+        chain.append(chain[-1].head)
+    return [t for t in chain if t.pos_ in ("NOUN", "PROPN")]
+
+
 def _cost(subject: Token, action: Token, agencies: Sequence[tuple[str, Span]]) -> int:
     """How far apart the vendor, the action word and the nearest agency sit in the parse."""
     return len(_path(subject, action)) + min(_nearest(span, action)[0] for _, span in agencies)
@@ -294,11 +304,17 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
             subject = subject.head
 
         costs = {t.i: _cost(subject, t, agency_spans) for t in actions}
+        # The words a relative clause may describe: the vendor's noun phrase (up to the noun it names) and
+        # the agencies.
+        described = {t.i for t in _noun_phrase(subject)} | agency_tokens
         # Every action word that joins the two about as closely as the best one: "tested ... then let the
         # trial lapse" is a pilot and a halt.
         limit = min(min(costs.values()) + COST_SLACK, MAX_PATH)
-        chosen = sorted({_governing(t) for t in actions if costs[t.i] <= limit},
-                        key=lambda t: (PRECEDENCE[_action(t) or "uses"], t.i))
+        near = {t for t in actions if costs[t.i] <= limit}
+        # A relative clause on the vendor's product or on the agency states one more action of the two:
+        # "Palantir's software, which the agency has licensed since 2014"; "the RCMP, which had used the tool".
+        near |= {t for t in actions if t.dep_ == "relcl" and t.head.i in described}
+        chosen = sorted({_governing(t) for t in near}, key=lambda t: (PRECEDENCE[_action(t) or "uses"], t.i))
         for action in chosen:
             own = set(mention.tokens)
             if _unreal(action) or _denied(action) or _other_actor(action, own, ours - own):

@@ -81,6 +81,13 @@ def test_a_title_case_headline_names_the_agency_not_the_whole_headline():
     assert {(r.action, r.vendor) for r in found} == {("halts", "IBM"), ("halts", "Microsoft"), ("halts", "Amazon")}
 
 
+def test_a_relative_clause_on_the_product_adds_its_action():
+    found = keys("Agents at ICE relied on the Palantir software, which the agency has licensed since 2014.")
+    assert found == {("uses", "Palantir", None), ("sells", "Palantir", None)}
+    assert keys("ShotSpotter sensors, which the NYPD bought in 2015, alerted officers.") == {
+        ("sells", "ShotSpotter", None)}
+
+
 def test_a_run_on_sentence_is_not_read():
     clause = "Amazon sold Rekognition to the police, and Microsoft used its Face API with ICE"
     # Each vendor keeps to its own clause: Amazon sold, Microsoft used.
