@@ -282,7 +282,7 @@ def _cost(subject: Token, action: Token, agencies: Sequence[tuple[str, Span]]) -
 
 
 def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agencies: Sequence[tuple[str, int, int]],
-                 vendor_ids: frozenset[str] = frozenset()) -> list[Relation]:
+                 vendor_ids: frozenset[str]) -> list[Relation]:
     """The relations one parsed sentence states.
 
     :param spans: vendors and products as (label, id, start, end), character offsets into ``parsed``
@@ -302,7 +302,7 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
         subject = min((parsed[i] for i in mention.tokens), key=lambda t: len(list(t.ancestors)))
         while subject.dep_ == "conj" and subject.head is not subject:  # "IBM, Microsoft and Amazon": as IBM
             subject = subject.head
-
+        own = set(mention.tokens)
         costs = {t.i: _cost(subject, t, agency_spans) for t in actions}
         # The words a relative clause may describe: the vendor's noun phrase (up to the noun it names) and
         # the agencies.
@@ -316,7 +316,6 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
         near |= {t for t in actions if t.dep_ == "relcl" and t.head.i in described}
         chosen = sorted({_governing(t) for t in near}, key=lambda t: (PRECEDENCE[_action(t) or "uses"], t.i))
         for action in chosen:
-            own = set(mention.tokens)
             if _unreal(action) or _denied(action) or _other_actor(action, own, ours - own):
                 continue
             ident, agency = min(agency_spans, key=lambda pair: _nearest(pair[1], action)[0])
