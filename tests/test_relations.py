@@ -38,6 +38,12 @@ def test_each_vendor_named_gets_its_own_relation():
     assert found == {("halts", "IBM", None), ("halts", "Microsoft", None), ("halts", "Amazon", None)}
 
 
+def test_vendors_the_news_names_beyond_the_big_five_are_known():
+    found = keys("The Detroit Police Department ran the probe photo through software from Rank One Computing, "
+                 "and the Oakdale Police Department signed a contract with BriefCam.")
+    assert ("uses", "Rank One Computing", None) in found and ("sells", "BriefCam", None) in found
+
+
 def test_a_product_brings_its_vendor():
     found = relations("The Washington County Sheriff's Office signed a contract to license Amazon Rekognition.")
     assert [(r.action, r.vendor, r.product, r.agency) for r in found] == [
