@@ -90,6 +90,8 @@ EXCLUDING = re.compile(r"outside|except|excluding|besides|beyond", re.IGNORECASE
 MAX_SENTENCE_TOKENS = 100
 # A negated past is a denial ("has not sold", "did not use"); a negated future or present a refusal.
 PAST_AUXILIARIES = {"has", "have", "had", "did", "was", "were", "been"}
+# Edges between coordinated agencies: "to the FBI and to CBP".
+COORDINATION_EDGES = ("conj", "cc", "prep", "pobj", "appos", "dative")
 # Edges inside a noun phrase: "Palantir's case-tracking software", "sensors from NEC".
 NOUN_PHRASE_EDGES = ("poss", "compound", "pobj", "prep", "nmod", "appos", "amod")
 # Edges that join one clause to another: a ban or halt above one of them governs a different event.
@@ -276,6 +278,14 @@ def _noun_phrase(token: Token) -> list[Token]:
     return [t for t in chain if t.pos_ in ("NOUN", "PROPN")]
 
 
+def _coordinated(a: Token, b: Token) -> bool:
+    """Whether two words are joined only by coordination ("the FBI and (to) Customs and Border Protection",
+    "the Indiana State Police and the Gainesville Police Department")."""
+    path = _path(a, b)
+    edges = [x.dep_ if x.head is y else y.dep_ for x, y in pairwise(path)]
+    return "conj" in edges and all(e in COORDINATION_EDGES for e in edges)
+
+
 def _cost(subject: Token, action: Token, agencies: Sequence[tuple[str, Span]]) -> int:
     """How far apart the vendor, the action word and the nearest agency sit in the parse."""
     return len(_path(subject, action)) + min(_nearest(span, action)[0] for _, span in agencies)
@@ -322,6 +332,7 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
             if any(t.dep_ == "prep" and EXCLUDING.fullmatch(t.text) for t in agency[-1].ancestors):
                 continue  # "customers outside law enforcement"
             name = _action(action) or "uses"
+            named = [(i, s) for i, s in agency_spans if s is agency or _coordinated(s.root, agency.root)]
             way = _path(subject, action) + _path(action, _nearest(agency, action)[1]) + _clause(action)
             vendor_or_agency_ban = name == "bans" and _ban_by_subject(action, ours | agency_tokens)
             negation = _negation(way) if name != "bans" else None
@@ -330,10 +341,11 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
             stopped = name != "bans" and (negation == "halts" or any(_action(t) == "halts" for t in way))
             if vendor_or_agency_ban or stopped:
                 name = "halts"
-            relation = Relation(vendor=mention.vendor, product=mention.product,
-                                agency=_agency_name(agency, ident, mentions), action=name, sentence=sentence)
-            if relation not in found:
-                found.append(relation)
+            for ident, agency in named:  # "sold subscriptions to the FBI and to CBP": one relation each
+                relation = Relation(vendor=mention.vendor, product=mention.product,
+                                    agency=_agency_name(agency, ident, mentions), action=name, sentence=sentence)
+                if relation not in found:
+                    found.append(relation)
     return found
 
 

@@ -94,6 +94,12 @@ def test_a_relative_clause_on_the_product_adds_its_action():
         ("sells", "ShotSpotter", None)}
 
 
+def test_coordinated_agencies_get_one_relation_each():
+    found = relations("Clearview AI has sold subscriptions to the FBI and to Customs and Border Protection.")
+    assert {(r.action, r.agency) for r in found} == {
+        ("sells", "Federal Bureau of Investigation"), ("sells", "U.S. Customs and Border Protection")}
+
+
 def test_a_run_on_sentence_is_not_read():
     clause = "Amazon sold Rekognition to the police, and Microsoft used its Face API with ICE"
     # Each vendor keeps to its own clause: Amazon sold, Microsoft used.
@@ -124,10 +130,13 @@ def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name,
     precision, recall = hits / extracted, hits / expected
     assert precision >= precision_floor, (precision, recall)
     assert recall >= recall_floor, (precision, recall)
-    # Of the relations found, how many name the gold agency (its lexicon id, or the same words): 0.95 and 0.96.
-    same = [agency_agrees(g["agency"], f.agency) for r, got in zip(rows, found, strict=True) for g in r["relations"]
-            for f in got if (f.action, f.product or f.vendor) == (g["action"], g.get("product") or g.get("vendor"))]
-    assert sum(same) / len(same) >= 0.9
+    # Of the gold relations found, how many have a found relation naming the gold agency (its lexicon id, or
+    # the same words): 89/93 and 72/74.
+    named = [any(agency_agrees(g["agency"], f.agency) for f in same)
+             for r, got in zip(rows, found, strict=True) for g in r["relations"]
+             if (same := [f for f in got if (f.action, f.product or f.vendor) == (g["action"], g.get("product")
+                                                                                    or g.get("vendor"))])]
+    assert sum(named) / len(named) >= 0.9
 
 
 def agency_agrees(gold: str, extracted: str) -> bool:
