@@ -109,7 +109,6 @@ class EntityMatcher:
         doc.ents = filter_spans([*ours, *kept])
         return doc
 
-
     def _span(self, doc: Doc, match_id: int, start: int, end: int) -> Span:
         span = Span(doc, start, end, label=doc.vocab.strings[match_id].split("|")[0])
         span.kb_id_ = self.ids.get(match_id) or span.text

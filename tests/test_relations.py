@@ -10,7 +10,7 @@ import spacy
 
 from nlp.components import sentence_pipeline
 from nlp.lexicon import load_lexicon
-from nlp.relations import RELATION_RULES, find_relations, score_relations
+from nlp.relations import RELATION_RULES, find_relations, found_key, gold_key, score_relations
 from nlp.settings import LEXICON_DIR, NlpSettings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -135,8 +135,7 @@ def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name,
     named = []
     for row, got in zip(rows, found, strict=True):
         for want in row["relations"]:
-            key = (want["action"], want.get("product") or want.get("vendor"))
-            same = [f for f in got if (f.action, f.product or f.vendor) == key]
+            same = [f for f in got if found_key(f) == gold_key(want)]
             if same:
                 named.append(any(agency_agrees(want["agency"], f.agency) for f in same))
     assert sum(named) / len(named) >= 0.9
