@@ -170,6 +170,15 @@ class TopicModel:
             out[:, j] = self.heads.heads[label].probability(features, None if votes is None else votes[:, j])
         return out
 
+    def document_scores(self, window_probs: np.ndarray) -> np.ndarray:
+        """``(3,)`` a document's probabilities from its windows' ``(n, 3)``: the best window's, corrected for
+        how many windows competed (:meth:`nlp.heads.Head.document_probability`)."""
+        if not len(window_probs):
+            return np.zeros(len(LABELS))
+        best = window_probs.max(0)
+        return np.array([self.heads.heads[label].document_probability(best[j], len(window_probs))
+                         for j, label in enumerate(LABELS)], dtype=np.float64)
+
     def threshold(self, label: str, threshold_set: str) -> float:
         """The decision threshold of ``label`` in the named set."""
         return self.heads.heads[label].thresholds[threshold_set].value

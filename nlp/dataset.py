@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,10 @@ class Example:
     # The data file it came from (its stem): one writer and one brief, so cross-validation keeps a file's
     # lines together (:func:`cross_validation_folds`).
     source: str = ""
+    # For a long passage, per positive label, the sentences that carry it (``"carriers"`` in the file,
+    # copied from the title or text): training reads such a passage as the tagger does, window by window,
+    # and only the windows holding a carrier are positives (:func:`nlp.train.reading_units`).
+    carriers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def target(self, label: str) -> float:
         """What training aims at for ``label``: the 0/1 label, or 0.5 when it is marked unsure."""
@@ -81,16 +85,39 @@ def load_examples(folder: Path = DATA_DIR) -> list[Example]:
                 unsure = frozenset(row.get("unsure", []))
                 if not unsure <= set(LABELS):
                     raise ValueError(f"{path}:{number}: unsure names {sorted(unsure - set(LABELS))}, not labels")
-                examples.append(
-                    Example(
-                        id=row["id"], register=row.get("register", ""), title=row.get("title", ""),
-                        text=row.get("text", ""), labels={label: int(row[label]) for label in LABELS},
-                        unsure=unsure, source=path.stem,
-                    )
+                example = Example(
+                    id=row["id"], register=row.get("register", ""), title=row.get("title", ""),
+                    text=row.get("text", ""), labels={label: int(row[label]) for label in LABELS},
+                    unsure=unsure, source=path.stem,
+                    carriers={k: tuple(v) for k, v in row.get("carriers", {}).items() if v},
                 )
+                if "carriers" in row:
+                    check_carriers(example, f"{path}:{number}")
+                examples.append(example)
             except KeyError as exc:
                 raise ValueError(f"{path}:{number}: missing field {exc}") from exc
     return sorted(examples, key=lambda e: e.id)
+
+
+def check_carriers(example: Example, where: str) -> None:
+    """A line that marks carriers marks them for every positive label and only for those, each copied
+    exactly from its title or text: a carrier that is not found, or a positive label with none, would
+    silently teach every window of the passage as a negative.
+
+    :raises ValueError: naming ``where`` and the fix
+    """
+    if unknown := set(example.carriers) - set(LABELS):
+        raise ValueError(f"{where}: carriers name {sorted(unknown)}, not labels")
+    for label in LABELS:
+        found = example.carriers.get(label, ())
+        if example.labels[label] and not found:
+            raise ValueError(f"{where}: {label} is 1 but no sentence carries it; list them under carriers")
+        if found and not example.labels[label]:
+            raise ValueError(f"{where}: {label} is 0 but carriers list sentences for it; empty that list")
+        for sentence in found:
+            if sentence not in example.title and sentence not in example.text:
+                raise ValueError(f"{where}: carrier {sentence[:60]!r} is not in the title or text; "
+                                 "copy it exactly")
 
 
 def cross_validation_folds(y: np.ndarray, groups: np.ndarray, folds: int, seed: int) -> Splits:

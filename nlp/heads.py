@@ -46,6 +46,9 @@ class Head:
     thresholds: dict[str, Threshold]
     # How much the nearest training passages' vote (its log-odds, :mod:`nlp.neighbours`) adds; 0 without one.
     neighbour_weight: float = 0.0
+    # A document's odds are its best window's divided by (number of windows) ** length_exponent: the best of
+    # many windows over-states a document (:func:`nlp.train.fit_length_exponent`); 0 leaves it the maximum.
+    length_exponent: float = 0.0
 
     def probability(self, features: np.ndarray, neighbour_log_odds: np.ndarray | None = None) -> np.ndarray:
         """Calibrated probabilities for rows of features (and their neighbours' vote, when the head has one)."""
@@ -55,6 +58,19 @@ class Head:
                 raise ValueError("this head combines the neighbours' vote; pass it")
             z = z + self.neighbour_weight * neighbour_log_odds
         return 1.0 / (1.0 + np.exp(-z))
+
+    def document_probability(self, best_window: np.ndarray | float, windows: np.ndarray | int) -> np.ndarray:
+        """A document's probability from its best window's and its number of windows (a document of one
+        window keeps its window's probability; a window that was not read, 0, stays 0)."""
+        return document_probability(best_window, windows, self.length_exponent)
+
+
+def document_probability(best_window: np.ndarray | float, windows: np.ndarray | int, exponent: float) -> np.ndarray:
+    """``best_window``'s odds divided by ``windows ** exponent``, as a probability."""
+    p = np.clip(np.asarray(best_window, dtype=np.float64), 0.0, 1.0)
+    odds = p / np.maximum(1.0 - p, 1e-12)
+    shrunk = odds * np.power(np.maximum(np.asarray(windows, dtype=np.float64), 1.0), -exponent)
+    return shrunk / (1.0 + shrunk)
 
 
 @dataclass(frozen=True)
@@ -111,6 +127,7 @@ def load_heads(path: Path = HEADS_FILE) -> Heads:
             platt_b=float(row["platt"][1]),
             thresholds={name: Threshold(**row["thresholds"][name]) for name in THRESHOLD_SETS},
             neighbour_weight=float(row.get("neighbour_weight", 0.0)),
+            length_exponent=float(row.get("length_exponent", 0.0)),
         )
     meta = {**payload.get("meta", {}), "lexicon": payload.get("lexicon", "")}
     return Heads(version=payload["version"], encoder=payload["encoder"], heads=heads, meta=meta)

@@ -41,6 +41,11 @@ def _sentences(doc: Doc) -> tuple[list[Span], list[str], int]:
 _sentence_pipeline = lru_cache(maxsize=1)(sentence_pipeline)
 
 
+def reading_sentences(text: str) -> list[str]:
+    """The sentences the tagger reads in ``text`` (punctuation and line breaks end them)."""
+    return _sentences(_sentence_pipeline()(document_text("", text, 10**7)))[1]
+
+
 def reading_windows(title: str, text: str) -> list[str]:
     """The windows the tagger reads for ``title`` and ``text``: the same sentences (punctuation and line
     breaks, the title its own) and the same grouping as :meth:`TopicComponent.pipe`. Training reads long
@@ -85,6 +90,7 @@ class TopicComponent:
             plans.append((spans, texts, wins, len(passages)))
             passages.extend(w.text for w in wins)
         probs, tokens = self.model.probabilities_keeping_tokens(passages, always)
+        doc_scores = [self.model.document_scores(probs[offset:offset + len(wins)]) for _s, _t, wins, offset in plans]
 
         # Evidence: the sentences of each positive label's best window, scored for all labels at once from
         # that window's own token states (no second encoder pass). A one-sentence window is its own
@@ -93,7 +99,7 @@ class TopicComponent:
         positive_windows: list[set[int]] = [set() for _ in docs]
         for d, (_spans, texts, wins, offset) in enumerate(plans):
             for j, label in enumerate(LABELS):
-                if not wins or probs[offset:offset + len(wins), j].max() < self.thresholds[label]:
+                if not wins or doc_scores[d][j] < self.thresholds[label]:
                     continue
                 k = int(probs[offset:offset + len(wins), j].argmax())
                 if k in positive_windows[d]:
@@ -113,7 +119,7 @@ class TopicComponent:
             scores, decisions, evidence = {}, {}, {}
             for j, label in enumerate(LABELS):
                 window_probs = probs[offset:offset + len(wins), j]
-                score = float(window_probs.max()) if len(wins) else 0.0
+                score = float(doc_scores[d][j])
                 scores[label] = round(score, 4)
                 decisions[label] = score >= self.thresholds[label]
                 found = []

@@ -114,11 +114,98 @@ def test_long_negatives_train_as_the_windows_the_tagger_reads():
     negative = Example("n-1", "essay", "Chargebacks, again", essay, labels)
     positive = Example("p-1", "essay", "Chargebacks, again", essay, {**labels, "civil_rights": 1})
     short = Example("s-1", "headline", "Council bans police face recognition", "", labels)
-    texts, parents = reading_units([negative, positive, short])
+    texts, parents, targets = reading_units([negative, positive, short])
     windows = reading_windows(negative.title, negative.text)
     assert len(windows) > 2 and windows[-1].endswith("we did neither.")  # the tail the encoder cut off
     assert texts == [*windows, positive.passage, short.passage]
     assert parents.tolist() == [0] * len(windows) + [1, 2]
+    assert targets[:, 2].tolist() == [0.0] * len(windows) + [1.0, 0.0]
     # A passage's probability is its best window's, as a document's is.
     prob = np.linspace(0.1, 0.9, len(texts))
     assert best_window(parents, prob, 3).tolist() == [prob[len(windows) - 1], prob[-2], prob[-1]]
+
+
+def _long_report(title: str = "A busy week at city hall") -> tuple[str, str]:
+    budget = ("The council spent most of Tuesday on the road budget, which grew by four percent after the winter "
+              "storms. Members argued about potholes on the east side for nearly an hour. ") * 3
+    claim = ("Near the end, a resident said the police department's new face-matching contract would put every "
+             "protester on a watch list without consent.")
+    return title, "\n\n".join([budget, budget.replace("road", "parks"), claim])
+
+
+def test_a_long_passage_with_carriers_trains_window_by_window():
+    from nlp.dataset import Example
+    from nlp.topic import reading_windows
+    from nlp.train import reading_units, whole_readings
+
+    title, text = _long_report()
+    claim = text.split("\n\n")[-1]
+    labels = {"facial_recognition": 1, "law_enforcement": 1, "civil_rights": 1}
+    marked = Example("c-1", "newswire", title, text, labels,
+                     carriers={label: (claim,) for label in labels})
+    unmarked = Example("c-2", "newswire", title, text, labels)
+    texts, parents, targets = reading_units([marked, unmarked])
+    windows = reading_windows(title, text)
+    assert len(windows) > 2
+    assert texts == [*windows, unmarked.passage]
+    # Only the window holding the claim is a positive; the budget windows teach what a negative window is.
+    assert targets[: len(windows)].tolist() == [[0.0] * 3] * (len(windows) - 1) + [[1.0] * 3]
+    assert targets[-1].tolist() == [1.0] * 3
+    # The passage that trains whole is still read window by window when the length correction is fitted.
+    extra, owners = whole_readings([marked, unmarked], parents)
+    assert extra == windows and owners.tolist() == [1] * len(windows)
+
+
+def test_carriers_that_cannot_be_placed_are_refused(tmp_path):
+    import json
+
+    import pytest
+
+    from nlp.dataset import load_examples
+
+    title, text = _long_report()
+    claim = text.split("\n\n")[-1]
+    row = {"id": "c-1", "register": "newswire", "title": title, "text": text, "facial_recognition": 1,
+           "law_enforcement": 1, "civil_rights": 1,
+           "carriers": {"facial_recognition": [claim], "law_enforcement": [claim], "civil_rights": [claim]}}
+    (tmp_path / "a.jsonl").write_text(json.dumps(row) + "\n")
+    (example,) = load_examples(tmp_path)
+    assert example.carriers["civil_rights"] == (claim,)
+    for change, message in (
+        ({"civil_rights": ["a protester on a watch list without their consent."]}, "not in the title or text"),
+        ({"civil_rights": []}, "civil_rights is 1 but no sentence carries it"),
+        ({"civil_right": [claim]}, "not labels"),
+    ):
+        bad = {**row, "carriers": {**row["carriers"], **change}}
+        (tmp_path / "a.jsonl").write_text(json.dumps(bad) + "\n")
+        with pytest.raises(ValueError, match=rf"a\.jsonl:1: .*{message}"):
+            load_examples(tmp_path)
+    (tmp_path / "a.jsonl").write_text(json.dumps({**row, "civil_rights": 0}) + "\n")
+    with pytest.raises(ValueError, match="civil_rights is 0 but carriers list sentences"):
+        load_examples(tmp_path)
+
+
+def test_a_documents_odds_shrink_with_its_number_of_windows():
+    from nlp.heads import document_probability
+
+    best = np.array([0.0, 0.2, 0.5, 0.9, 1.0])
+    assert np.allclose(document_probability(best, 1, 1.5), best)  # one window: its own probability
+    four = document_probability(best, 4, 1.0)
+    assert four[0] == 0.0 and np.isclose(four[2], 0.2)  # odds 1 / 4
+    assert np.all(np.diff(document_probability(0.9, np.arange(1, 9), 1.0)) < 0)
+    assert np.allclose(document_probability(best, 4, 0.0), best)
+
+
+def test_the_length_exponent_undoes_the_luck_of_the_best_window():
+    from nlp.train import fit_length_exponent
+
+    rng = np.random.default_rng(3)
+    # Calibrated windows: each is positive with its probability. A negative document of k windows keeps the
+    # best of k draws, so its maximum grows with k while its label does not.
+    windows = rng.integers(1, 9, 4000)
+    y = (rng.random(4000) < 0.3).astype(float)
+    best = np.array([rng.beta(1, 6, k).max() for k in windows])
+    best[y == 1] = rng.beta(6, 1.5, int(y.sum()))
+    exponent = fit_length_exponent(best, windows, y)
+    assert exponent > 0.5
+    assert fit_length_exponent(best, np.ones_like(windows), y) == 0.0  # nothing to correct with one window
