@@ -30,8 +30,8 @@ def is_carrier(sentence: str, carriers: tuple[str, ...]) -> bool:
     return any(found in c or c.strip(QUOTES) in found for c in carriers if len(found.split()) >= 3)
 
 
-def measure() -> dict[str, dict[str, int]]:
-    """Per label: documents judged, top-1 and any-evidence hits, and misses."""
+def measure() -> tuple[dict[str, dict[str, int]], str]:
+    """Per label: documents judged, top-1 and any-evidence hits, and misses; and the model version."""
     from nlp import NlpSettings, Tagger
     from nlp.dataset import load_examples, split_of
     from store import LABELS
@@ -55,7 +55,7 @@ def measure() -> dict[str, dict[str, int]]:
             counts["any"] += int(any(hits))
             counts["shown"] += len(hits)
             counts["shown_carriers"] += sum(hits)
-    return out
+    return out, tagger.model_version
 
 
 def _share(n: int, of: int) -> str:
@@ -75,8 +75,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help="replace the evidence section of benchmarks/README.md")
     args = parser.parse_args()
-    results = measure()
-    text = table(results)
+    results, version = measure()
+    text = f"Model `{version}`, {results['civil_rights']['positive']} civil-rights positives.\n\n" + table(results)
     print(text)
     if args.write:
         readme = HERE / "README.md"
@@ -88,7 +88,8 @@ def main() -> int:
         else:
             body = body.rstrip("\n") + "\n\n## Evidence on the sentences that carry a label\n\n" + \
                 "`.venv/bin/python -m benchmarks.evidence --write`: the validation split's long documents " \
-                "with carrier sentences marked (never trained on), tagged as configured.\n\n" + block + "\n"
+                "with carrier sentences marked (never trained on), tagged as configured. A positive decided " \
+                "negative has no evidence to judge (positive documents minus decided positive).\n\n" + block + "\n"
         readme.write_text(body, encoding="utf-8")
     return 0
 
