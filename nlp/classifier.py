@@ -3,8 +3,10 @@ probabilities, and documents through windows of sentences.
 
 A document is read as windows: the title with its lead (up to :data:`LEAD_WORDS` words), then the rest in
 runs of whole sentences up to :data:`WINDOW_WORDS` words (the training passages are headlines, sentences
-and excerpts of this size). A label's document probability is its best window's. With the first pass on,
-a window with no lexicon cue at all skips the encoder and scores 0, and so does a window with a cue that the window gate
+and excerpts of this size). A label's document probability is its best window's, its odds divided by the
+number of windows to a power fitted in training (the best of many windows over-states a long document).
+With the first pass on, a window with no lexicon cue at all skips the encoder and scores 0 (unless the
+document's title and lead name face recognition), and so does a window that the window gate
 (:mod:`nlp.gate`) turns away; a document of a single window is always encoded.
 """
 
@@ -96,19 +98,24 @@ class TopicModel:
         return self._probabilities(passages, always, keep_tokens=False)[0]
 
     def probabilities_keeping_tokens(
-        self, passages: list[str], always: set[int] | None = None,
+        self, passages: list[str], always: set[int] | None = None, on_topic: set[int] | None = None,
     ) -> tuple[np.ndarray, dict[int, TokenStates]]:
         """:meth:`probabilities` of windows, and the token states of each encoded one, for
-        :meth:`sentence_probabilities`."""
-        return self._probabilities(passages, always, keep_tokens=True)
+        :meth:`sentence_probabilities`.
+
+        :param on_topic: indices of windows of a document about face recognition: they need no cue of their
+            own to reach the gate
+        """
+        return self._probabilities(passages, always, keep_tokens=True, on_topic=on_topic)
 
     def _probabilities(
-        self, passages: list[str], always: set[int] | None, keep_tokens: bool,
+        self, passages: list[str], always: set[int] | None, keep_tokens: bool, on_topic: set[int] | None = None,
     ) -> tuple[np.ndarray, dict[int, TokenStates]]:
         out = np.zeros((len(passages), len(LABELS)), dtype=np.float32)
         chosen = [
             i for i, p in enumerate(passages)
-            if not self.first_pass or (always and i in always) or has_cue(self.lexicon, p)
+            if not self.first_pass or (always and i in always) or (on_topic and i in on_topic)
+            or has_cue(self.lexicon, p)
         ]
         if self.first_pass and self.gate is not None and chosen:
             # The cue test is cheap and coarse ("police", "privacy", "camera" are everywhere); the gate reads

@@ -45,11 +45,17 @@ def has_cue(lexicon: Lexicon, passage: str) -> bool:
     ``benchmarks/tagging.py``.
     """
     folded = fold(passage)
-    if any(c.search(passage, folded) for c in lexicon.fr_cues) or any(b.search(passage) for b in lexicon.fr_blockers):
+    if has_fr_cue(lexicon, passage, folded) or any(b.search(passage) for b in lexicon.fr_blockers):
         return True
     if lexicon.le_technology.search(passage) and any(c.search(passage, folded) for c in lexicon.le_agencies):
         return True
     return any(c.search(passage, folded) for c in lexicon.cr_cues)
+
+
+def has_fr_cue(lexicon: Lexicon, passage: str, folded: str | None = None) -> bool:
+    """Whether the passage names face recognition (any of its cues)."""
+    folded = fold(passage) if folded is None else folded
+    return any(c.search(passage, folded) for c in lexicon.fr_cues)
 
 
 def feature_matrix(lexicon: Lexicon, embeddings: np.ndarray, passages: list[str]) -> np.ndarray:

@@ -231,3 +231,46 @@ def test_a_zero_threshold_makes_unread_windows_positive_without_failing():
     body = "Weather. " * 5 + "\n\n" + " ".join(["The parade route runs along the river this year."] * 40)
     result = tagger.tag("Sunny weekend ahead", body)
     assert all(r.decision and r.score == 0.0 and r.evidence for r in result.labels.values())
+
+
+def test_a_long_documents_score_is_its_best_window_discounted_by_its_length():
+    from nlp.heads import document_probability
+    from nlp.topic import reading_windows
+
+    budget = ("The council spent most of Tuesday on the road budget, which grew by four percent after the winter "
+              "storms. Members argued about potholes on the east side for nearly an hour. ") * 3
+    claim = ("Near the end, a resident said the police department's new face-matching contract would put every "
+             "protester on a watch list without consent.")
+    title, text = "A busy week at city hall", "\n\n".join([budget, budget.replace("road", "parks"), claim])
+    found = reading_windows(title, text)
+    heads = load_heads()
+    best = TopicModel(HEADS_FILE, load_lexicon(LEXICON_DIR), LEXICON_DIR, first_pass=False).probabilities(found).max(0)
+    result = Tagger(NlpSettings(first_pass=False)).tag(title, text)
+    assert len(found) > 2
+    for j, label in enumerate(LABELS):
+        exponent = heads.heads[label].length_exponent
+        assert exponent > 0, "fitted on the long documents of nlp/data"
+        expected = float(document_probability(best[j], len(found), exponent))
+        assert result.labels[label].score == pytest.approx(expected, abs=1e-4)
+        assert expected < best[j] or best[j] == 0
+
+
+def test_a_document_about_face_recognition_sends_its_cueless_windows_to_the_gate():
+    tagger = Tagger(NlpSettings())
+    model = tagger.nlp.get_pipe("frwatch_topic").model
+    lead = ("The county prosecutor's office relied on a single candidate returned by the search when it charged "
+            "the man with the pharmacy theft last spring, according to filings made public this week. ")
+    argument = ("His lawyer argued that if other people on the list resembled the shoplifter as closely as her "
+                "client did, a jury should know that the clerk was shown one of them and not the others. ")
+    body = lead * 2 + "\n\n" + argument * 2
+
+    def encoded(title: str) -> int:
+        before = model.encoded
+        tagger.tag(title, body)
+        return model.encoded - before
+
+    # The argument names no cue; under a title naming face recognition it is read (if the gate agrees),
+    # under a neutral one it is not.
+    about = encoded("Defence challenges a face recognition lead in a pharmacy theft case")
+    neutral = encoded("Defence challenges the lead in a pharmacy theft case")
+    assert about > neutral
