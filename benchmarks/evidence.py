@@ -20,12 +20,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-QUOTES = " \"'\u201c\u201d\u2018\u2019"
 
 
 def is_carrier(sentence: str, carriers: tuple[str, ...]) -> bool:
     """Whether an evidence sentence is one of the carriers, a piece of one, or holds one (the splitters
     of the writer and the tagger may cut a quotation differently)."""
+    from nlp.train import QUOTES
+
     found = sentence.strip(QUOTES)
     return any(found in c or c.strip(QUOTES) in found for c in carriers if len(found.split()) >= 3)
 

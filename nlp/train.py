@@ -146,6 +146,12 @@ def _combine(z: np.ndarray, votes: np.ndarray, y: np.ndarray) -> tuple[float, fl
     return float(model.coef_[0][0]), float(model.coef_[0][1]), float(model.intercept_[0])
 
 
+def _calibrated(scores: np.ndarray, votes: np.ndarray, calibration: tuple[float, float, float]) -> np.ndarray:
+    """Probabilities from head scores and votes with a calibration from :func:`_combine`."""
+    head, vote, bias = calibration
+    return 1 / (1 + np.exp(-(head * scores + vote * votes + bias)))
+
+
 def reading_units(examples: list[Example]) -> tuple[list[str], np.ndarray, np.ndarray]:
     """The texts the heads learn from, for each the index of its example, and their targets.
 
@@ -285,6 +291,7 @@ def fit_heads(
     # Standardise on the pool, then fold the scaling into the saved weights.
     mean, std = x_pool.mean(0), x_pool.std(0) + 1e-6
     z_pool = (x_pool - mean) / std
+    z_whole_all = (x_whole - mean) / std
     lexical = slice(x_pool.shape[1] - len(FEATURES), x_pool.shape[1])
     labels_out: dict[str, Any] = {}
     rows = []
@@ -297,19 +304,18 @@ def fit_heads(
         scale, oof = choose_lexical_scale(z_pool, y, c_best, splits, (oof, fold_losses), lexical)
         z_label = z_pool.copy()
         z_label[:, lexical] *= scale
-        z_whole = (x_whole - mean) / std
+        z_whole = z_whole_all.copy()
         z_whole[:, lexical] *= scale
         oof_votes = _oof_votes(index, splits)[:, j]
-        a, c_vote, b = _combine(oof, oof_votes, y)
+        a, c_vote, b = calibration = _combine(oof, oof_votes, y)
         whole_scores, whole_votes = _oof_readings(z_label, y, c_best, splits, pool_of, index, z_whole, e_whole,
                                                   whole_of, j)
         # Thresholds and their precision and recall are a passage's, as a document's: its best window, then
         # the length correction fitted on these out-of-fold scores.
-        best = best_window(pool_of, 1 / (1 + np.exp(-(a * oof + c_vote * oof_votes + b))), len(pool))
+        best = best_window(pool_of, _calibrated(oof, oof_votes, calibration), len(pool))
         if len(whole_of):
-            long_best = best_window(whole_of, 1 / (1 + np.exp(-(a * whole_scores + c_vote * whole_votes + b))),
-                                    len(pool))
-            best[read_whole] = long_best[read_whole]
+            best[read_whole] = best_window(whole_of, _calibrated(whole_scores, whole_votes, calibration),
+                                           len(pool))[read_whole]
         y_oof = y_passages[:, j]
         exponent = fit_length_exponent(best, pool_windows, y_oof)
         p_oof = document_probability(best, pool_windows, exponent)
