@@ -7,8 +7,9 @@ The long documents of ``nlp/data`` mark, per positive label, the sentences that 
 
 - top-1: the first evidence sentence is a carrier (or a piece of one, or holds one);
 - any: one of the evidence sentences shown (up to ``evidence_per_label``) is;
-- shown: of all evidence sentences shown, how many are carriers;
-- missed: a positive label the tagger decided negative (no evidence to judge).
+- shown: of all evidence sentences shown, how many are carriers.
+
+A positive the tagger decided negative has no evidence to judge: positive documents minus decided ones.
 
 Run: ``.venv/bin/python -m benchmarks.evidence [--write]``
 """
@@ -32,7 +33,8 @@ def is_carrier(sentence: str, carriers: tuple[str, ...]) -> bool:
 
 
 def measure() -> tuple[dict[str, dict[str, int]], str]:
-    """Per label: documents judged, top-1 and any-evidence hits, and misses; and the model version."""
+    """Per label: positive and decided documents, top-1 and any-evidence hits, carriers among the sentences
+    shown; and the model version."""
     from nlp import NlpSettings, Tagger
     from nlp.dataset import load_examples, split_of
     from store import LABELS
