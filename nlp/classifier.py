@@ -28,6 +28,10 @@ from store import LABELS
 
 LEAD_WORDS = 80
 WINDOW_WORDS = 60
+# The first pass's rules: which windows reach the gate and the encoder. Raise it when they change: it is
+# part of the tags' model version, so `frwatch tag` reads stored documents again (1: a window needs a cue;
+# 2, session 9: the windows of a document whose title and lead name face recognition need none).
+FIRST_PASS_RULES = 2
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,11 @@ class TopicModel:
         self.lexicon = lexicon
         self.first_pass = first_pass
         self.encoder = shared_encoder()
-        # The gate changes which windows are read, so its version is part of the tags' model version.
+        # The gate and the first pass's rules change which windows are read, so they are part of the tags'
+        # model version.
         self.gate: Gate | None = load_gate(heads_file.with_name(GATE_FILE.name)) if first_pass else None
-        self.version = self.heads.version + (f"+{self.gate.version}" if self.gate else "")
+        self.version = self.heads.version + (
+            f"+{self.gate.version}+first-pass-{FIRST_PASS_RULES}" if self.gate else "")
         # The nearest training passages' vote, when the heads were trained with one (its hash is in the heads).
         digest = self.heads.meta.get("neighbours_sha256")
         trained_k = self.heads.meta.get("neighbours_k")

@@ -92,7 +92,8 @@ class TopicComponent:
             elif has_fr_cue(self.model.lexicon, wins[0].text):
                 # A document whose title or lead names face recognition may make its claim about it in words
                 # no cue lists (a defence lawyer's argument about a face-search lead): its other windows
-                # go to the gate without a cue of their own. Measured in benchmarks/tagging.py.
+                # go to the gate without a cue of their own. Measured in benchmarks/tagging.py. (A rule of
+                # the first pass: changing it raises nlp.classifier.FIRST_PASS_RULES.)
                 on_topic.update(range(len(passages) + 1, len(passages) + len(wins)))
             plans.append((spans, texts, wins, len(passages)))
             passages.extend(w.text for w in wins)

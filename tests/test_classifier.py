@@ -7,7 +7,7 @@ import json
 import pytest
 
 from nlp import NlpSettings, Tagger
-from nlp.classifier import TopicModel, windows
+from nlp.classifier import FIRST_PASS_RULES, TopicModel, windows
 from nlp.dataset import load_examples, split_of
 from nlp.encoder import shared_encoder
 from nlp.gate import GATE_FILE, fit_gate, load_gate
@@ -184,10 +184,11 @@ def test_fit_gate_is_deterministic(tmp_path):
     assert load_gate(tmp_path / "a.json").version == first.version
 
 
-def test_model_version_names_heads_and_gate():
+def test_model_version_names_heads_gate_and_first_pass_rules():
     heads, gate = load_heads(), load_gate()
     lexicon = load_lexicon(LEXICON_DIR)
-    assert TopicModel(HEADS_FILE, lexicon, LEXICON_DIR).version == f"{heads.version}+{gate.version}"
+    assert TopicModel(HEADS_FILE, lexicon, LEXICON_DIR).version == (
+        f"{heads.version}+{gate.version}+first-pass-{FIRST_PASS_RULES}")
     assert TopicModel(HEADS_FILE, lexicon, LEXICON_DIR, first_pass=False).version == heads.version
 
 
