@@ -2,9 +2,11 @@
 
 A sparse logistic regression (L1) on hashed, lower-cased word unigrams and bigrams (scikit-learn's
 ``HashingVectorizer``, 2**18 buckets, L2-normalised counts), fitted by ``frwatch train`` on the project's
-own passages (``nlp/data``) to tell passages with any positive label from the rest. Its threshold is
-chosen on out-of-fold scores of the training pool so that at least :data:`WINDOW_RECALL` of the positive
-passages pass; the held-out validation passages then measure it.
+own passages (``nlp/data``) to tell texts with any positive label from the rest. It reads what the heads
+learn from (:func:`nlp.train.reading_units`): a long passage whose windows' labels are known as its
+windows, since the gate is asked about windows, not whole documents. Its threshold is chosen on
+out-of-fold scores of the training pool so that at least :data:`WINDOW_RECALL` of the positive texts
+pass; the held-out validation passages, read the same way, then measure it.
 
 Stored as ``nlp/models/gate.json`` beside the heads: only the nonzero weights (bucket index and value),
 the bias and the threshold, with a content hash as its version. The gate changes which windows are
@@ -21,9 +23,8 @@ from typing import Any
 import numpy as np
 
 from nlp import heads
-from nlp.dataset import Example, cross_validation_folds, split_of
+from nlp.dataset import cross_validation_folds
 from nlp.heads import MODELS_DIR, HeadsError
-from store import LABELS
 
 GATE_FILE = MODELS_DIR / "gate.json"
 SEED = 13
@@ -90,19 +91,23 @@ def content_version(payload: dict[str, Any]) -> str:
     return heads.content_version(payload, VERSION_PREFIX, VERSION_DIGITS)
 
 
-def _target(example: Example) -> int:
-    return int(any(example.labels[label] for label in LABELS))
+@dataclass(frozen=True)
+class Readings:
+    """Texts the gate learns from or is measured on: whether each has any positive label, and its data file
+    (the cross-validation group)."""
+
+    texts: list[str]
+    positive: np.ndarray
+    groups: np.ndarray
 
 
-def fit_gate(examples: list[Example], path: Path = GATE_FILE, folds: int = 5) -> GateReport:
-    """Fit the gate on the training pool of ``examples``, choose its threshold and write it to ``path``."""
-    pool = [e for e in examples if split_of(e.id) == "train"]
-    valid = [e for e in examples if split_of(e.id) == "valid"]
-    x = _vectorizer().transform([e.passage for e in pool])
-    y = np.array([_target(e) for e in pool])
+def fit_gate(pool: Readings, valid: Readings, path: Path = GATE_FILE, folds: int = 5) -> GateReport:
+    """Fit the gate on the training pool's readings, choose its threshold on them, measure it on the
+    validation readings and write it to ``path``."""
+    x = _vectorizer().transform(pool.texts)
+    y = pool.positive.astype(int)
     oof = np.zeros(len(y))
-    groups = np.array([e.source for e in pool])
-    for fit_idx, held_idx in cross_validation_folds(y.astype(float), groups, folds, SEED):
+    for fit_idx, held_idx in cross_validation_folds(y.astype(float), pool.groups, folds, SEED):
         oof[held_idx] = _logistic().fit(x[fit_idx], y[fit_idx]).decision_function(x[held_idx])
     # The highest threshold that still passes WINDOW_RECALL of the positives, rounded down.
     positives = np.sort(oof[y == 1])
@@ -119,13 +124,13 @@ def fit_gate(examples: list[Example], path: Path = GATE_FILE, folds: int = 5) ->
     }
     payload["version"] = content_version(payload)
     gate = _from_payload(payload)
-    passed = gate.passes([e.passage for e in valid])
-    y_valid = np.array([_target(e) for e in valid])
+    passed = gate.passes(valid.texts)
+    y_valid = valid.positive.astype(int)
     payload["measured"] = {
         "cv_recall": round(float(np.mean(oof[y == 1] >= threshold)), 4),
         "valid_recall": round(float(np.mean(passed[y_valid == 1])), 4),
         "valid_negatives_passed": round(float(np.mean(passed[y_valid == 0])), 4),
-        "train_examples": len(pool), "valid_examples": len(valid), "folds": folds, "seed": SEED, "C": C,
+        "train_texts": len(pool.texts), "valid_texts": len(valid.texts), "folds": folds, "seed": SEED, "C": C,
     }
     payload["version"] = content_version(payload)
     path.parent.mkdir(parents=True, exist_ok=True)

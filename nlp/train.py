@@ -17,7 +17,8 @@ Procedure (fixed seeds, so a rerun on the same data and packages gives the same 
 4. Refit each head on the whole pool and measure it, calibrated, on the validation set read as documents
    (every window, the best one, corrected; neighbours from the whole pool, as stored in
    ``models/neighbours.npz``).
-5. Fit the window gate (:mod:`nlp.gate`) on the same split and write it beside the heads.
+5. Fit the window gate (:mod:`nlp.gate`) on the same split and the same texts (:func:`gate_readings`) and
+   write it beside the heads.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import numpy as np
 from nlp.dataset import Example, Splits, cross_validation_folds, load_examples, split_of
 from nlp.encoder import Encoder
 from nlp.features import FEATURES, feature_matrix
-from nlp.gate import GATE_FILE, GateReport, fit_gate
+from nlp.gate import GATE_FILE, GateReport, Readings, fit_gate
 from nlp.heads import HEADS_FILE, THRESHOLD_SETS, Head, document_probability, save_heads
 from nlp.lexicon import Lexicon
 from nlp.metrics import expected_calibration_error, f1_optimal_threshold, precision_threshold, prf
@@ -178,6 +179,14 @@ def reading_units(examples: list[Example]) -> tuple[list[str], np.ndarray, np.nd
         parents.extend([k] * len(parts))
         targets.append(rows)
     return texts, np.array(parents, dtype=np.int64), np.vstack(targets) if targets else np.zeros((0, len(LABELS)))
+
+
+def gate_readings(examples: list[Example]) -> Readings:
+    """What the window gate learns from: the heads' texts (:func:`reading_units`), positive when any
+    label's target is above 0, grouped by data file."""
+    texts, parents, targets = reading_units(examples)
+    sources = np.array([examples[k].source for k in parents])
+    return Readings(texts, np.asarray((targets > 0).any(axis=1)), sources)
 
 
 def window_targets(example: Example, windows: list[str]) -> np.ndarray:
@@ -368,7 +377,8 @@ def train(lexicon: Lexicon, lexicon_version: str, path: Path = HEADS_FILE, data_
     """Train on the project's data in ``nlp/data`` (or ``data_dir``)."""
     examples = load_examples(data_dir) if data_dir else load_examples()
     report = fit_heads(examples, Encoder(), lexicon, lexicon_version, path)
-    gate = fit_gate(examples, path.with_name(GATE_FILE.name))
+    gate = fit_gate(gate_readings([e for e in examples if split_of(e.id) == "train"]),
+                    gate_readings([e for e in examples if split_of(e.id) == "valid"]), path.with_name(GATE_FILE.name))
     logger.info("window gate %s: %d weights, recall %.4f (cv) %.4f (valid), validation negatives passed %.4f",
                 gate.version, gate.nonzero, gate.cv_recall, gate.valid_recall, gate.valid_negatives_passed)
     return TrainReport(report.version, report.path, report.rows, gate)

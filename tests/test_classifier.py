@@ -16,7 +16,7 @@ from nlp.heads import HEADS_FILE, HeadsError, content_version, load_heads
 from nlp.lexicon import lexicon_version, load_lexicon
 from nlp.neighbours import NEIGHBOURS_FILE, file_sha256
 from nlp.settings import LEXICON_DIR
-from nlp.train import fit_heads
+from nlp.train import fit_heads, gate_readings
 from store import LABELS
 from tests.conftest import run_frwatch
 
@@ -177,8 +177,10 @@ def test_gate_file_is_small_checked_and_lets_the_positives_through():
 
 def test_fit_gate_is_deterministic(tmp_path):
     examples = load_examples()[::8]
-    first = fit_gate(examples, tmp_path / "a.json", folds=3)
-    second = fit_gate(examples, tmp_path / "b.json", folds=3)
+    pool = gate_readings([e for e in examples if split_of(e.id) == "train"])
+    valid = gate_readings([e for e in examples if split_of(e.id) == "valid"])
+    first = fit_gate(pool, valid, tmp_path / "a.json", folds=3)
+    second = fit_gate(pool, valid, tmp_path / "b.json", folds=3)
     assert first.version == second.version
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     assert load_gate(tmp_path / "a.json").version == first.version
