@@ -113,7 +113,7 @@ class Tagger:
     def tag_many(self, items: list[tuple[str, str]]) -> list[Tagging]:
         """Tag ``(title, text)`` pairs in one batch."""
         texts = [document_text(title, text, self.settings.max_chars) for title, text in items]
-        docs = list(self.nlp.pipe((self._make_doc(text) for text in texts), batch_size=32))
+        docs = list(self.nlp.pipe((self._make_doc(text) for text in texts), batch_size=self.settings.batch_size))
         # (document index, start offset, text) read by the statistical model.
         pieces: list[tuple[int, int, str]] = []
         for i, doc in enumerate(docs):

@@ -44,7 +44,11 @@ class NlpSettings(BaseModel):
     lexicon_threshold: float = Field(
         default=0.5, gt=0, lt=1, description="Decision threshold of the lexicon classifier (uncalibrated)."
     )
-    batch_size: int = Field(default=32, ge=1, le=1024, description="Documents tagged per database transaction.")
+    batch_size: int = Field(
+        default=128, ge=1, le=1024,
+        description="Documents tagged per database transaction, and per pass of the encoder (their windows "
+                    "sorted by length, so a larger batch pads less).",
+    )
     max_chars: int = Field(
         default=200_000, ge=1000, description="Longer texts are cut to this many characters before tagging."
     )
