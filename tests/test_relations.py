@@ -1,5 +1,5 @@
 """Relations (vendor or product, agency, action) read from parsed sentences: written cases and the written
-gold set's precision and recall."""
+gold sets' precision and recall."""
 
 import json
 from functools import lru_cache
@@ -94,6 +94,29 @@ def test_a_relative_clause_on_the_product_adds_its_action():
         ("sells", "ShotSpotter", None)}
 
 
+def test_an_action_in_another_clause_whose_subject_stands_for_the_agency_is_the_agencys():
+    found = relations("The Kelbrook Police Department signed a new contract with NEC last year, and the "
+                      "department says it will keep using NeoFace at its three stations.")
+    assert {(r.action, r.vendor, r.agency) for r in found} == {
+        ("sells", "NEC", "Kelbrook Police Department"), ("uses", "NEC", "Kelbrook Police Department")}
+    # A pronoun that stands for a named vendor is not the agency: the sales are Amazon's, to retailers.
+    assert ("sells", "Amazon", "Amazon Rekognition") not in keys(
+        "The Kelbrook Police Department dropped Clearview AI in March, and Amazon says it will keep selling "
+        "Rekognition to retailers.")
+
+
+def test_a_kind_of_software_is_not_a_use():
+    found = keys("Tender papers show the Halvering public security bureau bought cameras from Hikvision and "
+                 "face-matching software from SenseTime.")
+    assert found == {("sells", "Hikvision", None), ("sells", "SenseTime", None)}
+
+
+@pytest.mark.parametrize("agency", ["public security bureaus", "the state Bureau of Investigation",
+                                    "the Department of Public Safety", "the gendarmerie", "the federal police"])
+def test_agencies_the_lexicon_knows_by_their_kind(agency):
+    assert keys(f"Our company sold Cognitec's matching software to {agency} last year.") != set()
+
+
 def test_coordinated_agencies_get_one_relation_each():
     found = relations("Clearview AI has sold subscriptions to the FBI and to Customs and Border Protection.")
     assert {(r.action, r.agency) for r in found} == {
@@ -119,8 +142,9 @@ def test_score_relations_counts_hits_against_both_totals():
 
 @pytest.mark.parametrize(("name", "precision_floor", "recall_floor"), [
     # nlp/README.md gives the measured figures; the floors sit a few points under them.
-    ("relations_written.jsonl", 0.85, 0.70),
-    ("relations_heldout.jsonl", 0.74, 0.72),
+    ("relations_written.jsonl", 0.86, 0.75),
+    ("relations_heldout.jsonl", 0.78, 0.75),
+    ("relations_heldout2.jsonl", 0.74, 0.69),
 ])
 def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name, precision_floor, recall_floor):
     rows = [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -131,7 +155,7 @@ def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name,
     assert precision >= precision_floor, (precision, recall)
     assert recall >= recall_floor, (precision, recall)
     # Of the gold relations found, how many have a found relation naming the gold agency (its lexicon id, or
-    # the same words): 89/93 and 72/74.
+    # the same words): 94/98, 75/77 and 64/70.
     named = []
     for row, got in zip(rows, found, strict=True):
         for want in row["relations"]:
