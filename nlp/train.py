@@ -182,11 +182,11 @@ def reading_units(examples: list[Example]) -> tuple[list[str], np.ndarray, np.nd
 
 
 def gate_readings(examples: list[Example]) -> Readings:
-    """What the window gate learns from: the heads' texts (:func:`reading_units`), positive when any
-    label's target is above 0, grouped by data file."""
+    """What the window gate learns from: the heads' texts (:func:`reading_units`), positive for a label whose
+    target is above 0, grouped by data file."""
     texts, parents, targets = reading_units(examples)
     sources = np.array([examples[k].source for k in parents])
-    return Readings(texts, np.asarray((targets > 0).any(axis=1)), sources)
+    return Readings(texts, parents, targets > 0, sources)
 
 
 def window_targets(example: Example, windows: list[str]) -> np.ndarray:
@@ -379,6 +379,7 @@ def train(lexicon: Lexicon, lexicon_version: str, path: Path = HEADS_FILE, data_
     report = fit_heads(examples, Encoder(), lexicon, lexicon_version, path)
     gate = fit_gate(gate_readings([e for e in examples if split_of(e.id) == "train"]),
                     gate_readings([e for e in examples if split_of(e.id) == "valid"]), path.with_name(GATE_FILE.name))
-    logger.info("window gate %s: %d weights, recall %.4f (cv) %.4f (valid), validation negatives passed %.4f",
+    logger.info("window gate %s: %d weights, positive passages keeping their labels %.4f (cv) %.4f (valid), "
+                "validation negatives passed %.4f",
                 gate.version, gate.nonzero, gate.cv_recall, gate.valid_recall, gate.valid_negatives_passed)
     return TrainReport(report.version, report.path, report.rows, gate)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from nlp import NlpSettings, Tagger
 from nlp.classifier import FIRST_PASS_RULES, TopicModel, windows
 from nlp.dataset import load_examples, split_of
 from nlp.encoder import shared_encoder
-from nlp.gate import GATE_FILE, fit_gate, load_gate
+from nlp.gate import GATE_FILE, Readings, fit_gate, kept_labels, load_gate
 from nlp.gate import content_version as gate_version
 from nlp.heads import HEADS_FILE, HeadsError, content_version, load_heads
 from nlp.lexicon import lexicon_version, load_lexicon
@@ -173,6 +174,14 @@ def test_gate_file_is_small_checked_and_lets_the_positives_through():
     passed = gate.passes(["Police in Lakeport adopt face recognition to search the state's licence photos.",
                           "Critics warned the scans misidentify Black residents and chill protest."])
     assert passed.all()
+
+
+def test_a_passage_keeps_its_labels_through_the_gate_by_its_weakest_label():
+    # Passage 0: one window for face recognition (score 2), two for civil rights (best 0.5); passage 1: a
+    # negative; passage 2: one window positive for both labels.
+    labels = np.array([[1, 0, 0], [0, 0, 1], [0, 0, 1], [0, 0, 0], [1, 0, 1]], dtype=bool)
+    readings = Readings(["a", "b", "c", "d", "e"], np.array([0, 0, 0, 1, 2]), labels, np.array(["f"] * 5))
+    assert kept_labels(readings, np.array([2.0, -1.0, 0.5, 9.0, 1.5])).tolist() == [0.5, 1.5]
 
 
 def test_fit_gate_is_deterministic(tmp_path):
