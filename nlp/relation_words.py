@@ -1,0 +1,59 @@
+"""The words the relation rules read (:mod:`nlp.relations`): the five actions, and the words around an action
+that change it (a stop, a refusal, a demand or plan, a report, a negation, a denial, an exclusion), or that
+tell who stands behind it (a word for a force, a government).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Most specific first: a tie between action words in the parse goes to the earlier one.
+ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rf"(?:{expr})$", re.IGNORECASE))
+    for name, expr in (
+        ("bans", r"bans?|banned|banning|prohibit\w*|outlaw\w*|barr(ed|ing)|bars?|forb[ia]d\w*"),
+        ("halts", r"halt\w*|paus\w*|moratori\w*|suspen\w*|stop(s|ped|ping)?|ceas\w*|exit(s|ed|ing)|"
+                  r"withdr[ae]w\w*|quit(s|ting)?|refus\w*|declin\w*|drop(s|ped|ping)|cancel\w*|scrap(s|ped|ping)?|"
+                  r"abandon\w*|shelv\w*|terminat\w*|discontinu\w*|end(s|ed|ing)?|reversal|revers\w*|"
+                  r"retir\w*|expir\w*|lapse[sd]?|froze|freez\w*"),
+        ("sells", r"sells?|sold|selling|sales?|buys?|bought|buying|purchas\w*|procur\w*|suppl(y|ies|ied|ier)|"
+                  r"licens\w*|market(s|ed|ing)|pitch(ed|es|ing)?|contract\w*|offer(s|ed|ing)?|provid\w*|"
+                  r"award\w*|acquir\w*|vendor|renew\w*|agreements?|deals?|partner\w*|customers?"),
+        ("pilots", r"pilot\w*|trial\w*|test(s|ed|ing)?"),
+        ("uses", r"use[sd]?|using|user|deploy\w*|ran|runs?|running|rel(y|ies|ied)|adopt\w*|search(ed|es|ing)?|"
+                 r"match(ed|es|ing)?|scan(s|ned|ning)?|rolled|roll(s|ing)?|employ\w*|tap(s|ped|ping)?|"
+                 r"flag(s|ged|ging)"),
+    )
+)
+PRECEDENCE = {name: rank for rank, (name, _) in enumerate(ACTIONS)}
+# A verb with one of these particles stops something: "rules out", "turned down", "walked away", "pulled out".
+STOPPING_PARTICLES = re.compile(r"out|down|away|back|off", re.IGNORECASE)
+STOPPING_VERBS = re.compile(r"(rul|turn|walk|pull|step|back|bow|phas|wound|wind|call|cut|hold|held|switch)\w*$",
+                            re.IGNORECASE)
+# A refusal of something other than a sale or use ("declined to comment") is no action.
+REFUSAL = re.compile(r"(declin|refus)", re.IGNORECASE)
+SPEECH = re.compile(r"(answer|say|said|comment|confirm|discuss|disclos|respond|elaborat|specify|identif|name|"
+                    r"provide details|detail|reveal|share|publish|release)\w*$", re.IGNORECASE)
+# Above the action in the parse, these mean it has not happened (yet): a demand, a plan, a question, a
+# worry, a forecast.
+UNREAL = re.compile(
+    r"(urg|ask|call|demand|press|pressur|petition|request|want|push|lobb|propos|resolv|recommend|consider|"
+    r"plan|weigh|concern|worr|fear|wonder|whether|if|should|could|might|may|debat|seek|sought|"
+    r"encourag|implor|bet|expect|predict|forecast|anticipat|hope|delay|attempt|try|tries|effort)\w*$", re.IGNORECASE)
+# "would" is unreal ("an amendment that would ban") unless someone reported it ("Amazon said it would pause").
+REPORTING = re.compile(r"(said|says|say|announc|told|tell|wrote|writ|stat|confirm|explain|add)\w*$", re.IGNORECASE)
+NEGATION = re.compile(r"not|n't|never|no|nor|without|longer|denies|denied|deny|denying", re.IGNORECASE)
+DENIAL = re.compile(r"(den(y|ies|ied|ying)|insist\w*)$", re.IGNORECASE)
+# An agency under one of these is the one left out ("customers outside law enforcement can use it").
+EXCLUDING = re.compile(r"outside|except|excluding|besides|beyond", re.IGNORECASE)
+# A negated past is a denial ("has not sold", "did not use"); a negated future or present a refusal.
+PAST_AUXILIARIES = {"has", "have", "had", "did", "was", "were", "been"}
+# The subject of an action that may stand for the agency the sentence names: a word for a force (a pronoun is read
+# through to the subject above it)
+# ("..., and the force says it will keep using NeoFace").
+AGENCY_WORDS = re.compile(r"(force|department|police|agenc(y|ies)|service|sheriff|office|officers|deputies|agents|"
+                          r"troopers|bureau|detectives|investigators|authorities)s?", re.IGNORECASE)
+GOVERNMENT = re.compile(
+    r"\b(council|city|cities|county|state|states|legislat\w*|lawmakers?|congress|parliament|eu|european|"
+    r"government|voters|ordinance|law|bill|supervisors|regulators?|court|commission|assembly|senate|mayor|"
+    r"governor|ballot|measure|act)\b", re.IGNORECASE)
