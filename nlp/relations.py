@@ -58,7 +58,8 @@ from store import Relation
 # The rules' version, part of the model version written with tags: raise it when the rules change, and
 # `frwatch tag` reads every document again. 1: the first vendor and action word of a sentence (session 7);
 # 2: the parse-tree rules (session 8); 3: an action in another clause whose subject stands for the agency,
-# "face-matching software" no use, agencies known by their kind (session 10).
+# "face-matching software" no use, agencies known by their kind, a ban that governs a use the parse hangs
+# beside it (session 10).
 RELATION_RULES = 3
 
 # Words further apart in the parse than this (vendor to action to agency) are not read as related; action
@@ -147,7 +148,12 @@ def _governing(action: Token) -> Token:
     child = action
     for t in action.ancestors:
         if child.dep_ in CLAUSE_JOINS:
-            break
+            # "extended the ban on police using Rekognition": the parse hangs a subjectless "using" from the
+            # verb as a clause of its own, when it belongs to the ban's "on police"
+            ban = next((c for c in t.children if c.dep_ == "dobj" and _action(c) in ("bans", "halts")
+                        and any(p.dep_ == "prep" and p.text.lower() == "on" for p in c.children)), None)
+            own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+            return ban if ban is not None and child is action and not own_subject else action
         # "placing a moratorium on police use": the parse hangs "on police use" from the verb
         for candidate in (t, *(c for c in t.children if c.dep_ == "dobj")):
             if _action(candidate) in ("bans", "halts"):

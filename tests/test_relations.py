@@ -105,6 +105,12 @@ def test_an_action_in_another_clause_whose_subject_stands_for_the_agency_is_the_
         "Rekognition to retailers.")
 
 
+def test_a_use_the_parse_hangs_beside_a_ban_is_still_the_bans():
+    # The parser makes "using" a clause of "extended", not of "police": the ban still governs it.
+    assert keys("Lawmakers have not acted, so Amazon extended the ban on police using its Rekognition service "
+                "for another year.") == {("halts", "Amazon", "Amazon Rekognition")}
+
+
 def test_a_kind_of_software_is_not_a_use():
     found = keys("Tender papers show the Halvering public security bureau bought cameras from Hikvision and "
                  "face-matching software from SenseTime.")
