@@ -48,9 +48,8 @@ DENIAL = re.compile(r"(den(y|ies|ied|ying)|insist\w*)$", re.IGNORECASE)
 EXCLUDING = re.compile(r"outside|except|excluding|besides|beyond", re.IGNORECASE)
 # A negated past is a denial ("has not sold", "did not use"); a negated future or present a refusal.
 PAST_AUXILIARIES = {"has", "have", "had", "did", "was", "were", "been"}
-# The subject of an action that may stand for the agency the sentence names: a word for a force (a pronoun is read
-# through to the subject above it)
-# ("..., and the force says it will keep using NeoFace").
+# The subject of an action that may stand for the agency the sentence names: a word for a force (a pronoun
+# is read through to the subject above it: "..., and the force says it will keep using NeoFace").
 AGENCY_WORDS = re.compile(r"(force|department|police|agenc(y|ies)|service|sheriff|office|officers|deputies|agents|"
                           r"troopers|bureau|detectives|investigators|authorities)s?", re.IGNORECASE)
 GOVERNMENT = re.compile(

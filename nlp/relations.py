@@ -150,10 +150,10 @@ def _governing(action: Token) -> Token:
         if child.dep_ in CLAUSE_JOINS:
             # "extended the ban on police using Rekognition": the parse hangs a subjectless "using" from the
             # verb as a clause of its own, when it belongs to the ban's "on police"
-            ban = next((c for c in t.children if c.dep_ == "dobj" and _action(c) in ("bans", "halts")
-                        and any(p.dep_ == "prep" and p.text.lower() == "on" for p in c.children)), None)
-            own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
-            return ban if ban is not None and child is action and not own_subject else action
+            if child is not action or any(c.dep_ in ("nsubj", "nsubjpass") for c in action.children):
+                return action
+            return next((c for c in t.children if c.dep_ == "dobj" and _action(c) in ("bans", "halts")
+                         and any(p.dep_ == "prep" and p.text.lower() == "on" for p in c.children)), action)
         # "placing a moratorium on police use": the parse hangs "on police use" from the verb
         for candidate in (t, *(c for c in t.children if c.dep_ == "dobj")):
             if _action(candidate) in ("bans", "halts"):
