@@ -17,15 +17,18 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"abandon\w*|shelv\w*|terminat\w*|discontinu\w*|end(s|ed|ing)?|reversal|revers\w*|"
                   r"retir\w*|expir\w*|lapse[sd]?|froze|freez\w*"),
         ("sells", r"sells?|sold|selling|sales?|buys?|bought|buying|purchas\w*|procur\w*|suppl(y|ies|ied|ier)|"
-                  r"licens\w*|market(s|ed|ing)|pitch(ed|es|ing)?|contract\w*|offer(s|ed|ing)?|provid\w*|"
+                  r"licen[cs]\w*|pa(id|ys|ying)|market(s|ed|ing)|pitch(ed|es|ing)?|contract\w*|offer(s|ed|ing)?|provid\w*|"
                   r"award\w*|acquir\w*|vendor|renew\w*|agreements?|deals?|partner\w*|customers?"),
         ("pilots", r"pilot\w*|trial\w*|test(s|ed|ing)?"),
-        ("uses", r"use[sd]?|using|user|deploy\w*|ran|runs?|running|rel(y|ies|ied)|adopt\w*|search(ed|es|ing)?|"
+        ("uses", r"use[sd]?|using|user|deploy\w*|ran|runs?|running|rel(y|ies|ied)|lean(s|ed|ing)|operat(e|es|ed)|"
+                 r"adopt\w*|search(ed|es|ing)?|"
                  r"match(ed|es|ing)?|scan(s|ned|ning)?|rolled|roll(s|ing)?|employ\w*|tap(s|ped|ping)?|"
                  r"flag(s|ged|ging)"),
     )
 )
 PRECEDENCE = {name: rank for rank, (name, _) in enumerate(ACTIONS)}
+SELLING = dict(ACTIONS)["sells"]
+PAYING = {"paid", "pays", "paying"}
 # A verb with one of these particles stops something: "rules out", "turned down", "walked away", "pulled out".
 STOPPING_PARTICLES = re.compile(r"out|down|away|back|off", re.IGNORECASE)
 STOPPING_VERBS = re.compile(r"(rul|turn|walk|pull|step|back|bow|phas|wound|wind|call|cut|hold|held|switch)\w*$",
@@ -39,11 +42,12 @@ SPEECH = re.compile(r"(answer|say|said|comment|confirm|discuss|disclos|respond|e
 UNREAL = re.compile(
     r"(urg|ask|call|demand|press|pressur|petition|request|want|push|lobb|propos|resolv|recommend|consider|"
     r"plan|weigh|concern|worr|fear|wonder|whether|if|should|could|might|may|debat|seek|sought|"
-    r"encourag|implor|bet|expect|predict|forecast|anticipat|hope|delay|attempt|try|tries|effort)\w*$", re.IGNORECASE)
+    r"encourag|implor|imagin|bet|expect|predict|forecast|anticipat|hope|delay|attempt|try|tries|effort)\w*$",
+    re.IGNORECASE)
 # "would" is unreal ("an amendment that would ban") unless someone reported it ("Amazon said it would pause").
 REPORTING = re.compile(r"(said|says|say|announc|told|tell|wrote|writ|stat|confirm|explain|add)\w*$", re.IGNORECASE)
 NEGATION = re.compile(r"not|n't|never|no|nor|without|longer|denies|denied|deny|denying", re.IGNORECASE)
-DENIAL = re.compile(r"(den(y|ies|ied|ying)|insist\w*)$", re.IGNORECASE)
+DENIAL = re.compile(r"(den(y|ies|ied|ying)|insist\w*|reject\w*|disput\w*)$", re.IGNORECASE)
 # An agency under one of these is the one left out ("customers outside law enforcement can use it").
 EXCLUDING = re.compile(r"outside|except|excluding|besides|beyond", re.IGNORECASE)
 # A negated past is a denial ("has not sold", "did not use"); a negated future or present a refusal.

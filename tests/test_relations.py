@@ -54,11 +54,58 @@ def test_a_product_brings_its_vendor():
     "Microsoft will not sell face recognition to police departments until there is a federal law.",
     "Amazon said it will stop letting police use Rekognition for a year.",
     "Amazon again denies police use of its Rekognition software.",
-    "The Orlando Police Department ended its pilot of Amazon Rekognition.",
     "Amazon puts a one-year hold on police use of Rekognition.",
 ])
 def test_a_refusal_or_negation_on_the_way_is_a_halt(text):
     assert {action for action, _, _ in keys(text)} == {"halts"}
+
+
+@pytest.mark.parametrize("text", [
+    "The Orlando Police Department ended its pilot of Amazon Rekognition.",
+    "A six-month Clearview trial at the Dunmore Police Department was quietly ended in May.",
+    "Harlow County Sheriff's Office Ends Clearview Trial",
+])
+def test_a_pilot_that_was_ended_took_place(text):
+    assert {action for action, _, _ in keys(text)} == {"pilots", "halts"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Tamberlin Police ran a six-month pilot of Clearview, then quietly dropped it.", {"pilots", "halts"}),
+    ("A 90-day trial of BriefCam's tool was run by the Corrowick Police Department last spring.", {"pilots"}),
+    ("After a pilot last fall, the Kellerton Police Department bought twelve Flock Safety cameras.",
+     {"pilots", "sells"}),
+])
+def test_a_pilot_named_by_a_noun_is_a_pilot(text, expected):
+    assert {action for action, _, _ in keys(text)} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Veritone would gladly sell its software to the FBI if asked, its chief executive told analysts.",
+    "Imagine the Carrow Police running every protester's face through SenseTime software.",
+    "Amazon Shareholders Reject Proposals To Curb Rekognition Sales To Police",
+    "An IBM spokesperson rejected suggestions that its video analytics were still used by the Keswick police.",
+    "AWS paid for new bicycles for the Caddo Rise police cadet program.",
+])
+def test_conditions_imaginings_rejected_claims_and_payments_for_other_things_state_nothing(text):
+    assert keys(text) == set()
+
+
+def test_a_thing_sold_is_not_a_use_and_a_payment_is_a_sale():
+    assert {a for a, _, _ in keys("Motorola Solutions now offers face search to thousands of police agencies.")} \
+        == {"sells"}
+    assert {a for a, _, _ in keys("The Yunmo public security bureau paid Hikvision for 900 cameras last year.")} \
+        == {"sells"}
+
+
+def test_it_after_the_one_product_named_stands_for_it():
+    text = "Rekognition was tested by the Washington County Sheriff's Office before deputies began using it daily."
+    assert {a for a, _, _ in keys(text)} == {"pilots", "uses"}
+
+
+def test_a_ban_or_halt_in_a_headline_governs_what_follows_it():
+    assert {a for a, _, _ in keys("Council Bans Tamsin Harbor Police From Using Clearview")} == {"bans"}
+    assert {a for a, _, _ in keys("Ashby Vale Sheriff's Office Drops Palantir Contract After Budget Review")} \
+        == {"halts"}
 
 
 def test_a_company_banning_police_use_of_its_own_product_halts_and_a_city_bans():
@@ -148,10 +195,10 @@ def test_score_relations_counts_hits_against_both_totals():
 
 @pytest.mark.parametrize(("name", "precision_floor", "recall_floor"), [
     # nlp/README.md gives the measured figures; the floors sit a few points under them.
-    ("relations_written.jsonl", 0.86, 0.75),
-    ("relations_heldout.jsonl", 0.78, 0.75),
-    ("relations_heldout2.jsonl", 0.74, 0.69),
-    ("relations_heldout3.jsonl", 0.75, 0.52),
+    ("relations_written.jsonl", 0.90, 0.78),
+    ("relations_heldout.jsonl", 0.85, 0.82),
+    ("relations_heldout2.jsonl", 0.80, 0.75),
+    ("relations_heldout3.jsonl", 0.77, 0.58),
 ])
 def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name, precision_floor, recall_floor):
     rows = [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -162,7 +209,7 @@ def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name,
     assert precision >= precision_floor, (precision, recall)
     assert recall >= recall_floor, (precision, recall)
     # Of the gold relations found, how many have a found relation naming the gold agency (its lexicon id, or
-    # the same words): 94/98, 75/77 and 64/70.
+    # the same words): 96/100, 81/83, 69/75 and 55/59.
     named = []
     for row, got in zip(rows, found, strict=True):
         for want in row["relations"]:

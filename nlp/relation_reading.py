@@ -1,0 +1,206 @@
+"""How the words around a relation's action word change it, read from the dependency parse (:mod:`nlp.relations`
+uses these): which action a word states, the ban or halt that governs it, a demand, condition or forecast
+above it, a denial, a negation, who stands behind a ban, and whether a subject stands for the agency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import pairwise
+
+from spacy.tokens import Doc, Token
+
+from nlp.relation_words import (
+    ACTIONS,
+    AGENCY_WORDS,
+    DENIAL,
+    GOVERNMENT,
+    NEGATION,
+    PAST_AUXILIARIES,
+    PAYING,
+    REFUSAL,
+    REPORTING,
+    SELLING,
+    SPEECH,
+    STOPPING_PARTICLES,
+    STOPPING_VERBS,
+    UNREAL,
+)
+
+# Edges that join one clause to another: a ban or halt above one of them governs a different event.
+CLAUSE_JOINS = ("relcl", "advcl", "conj", "parataxis")
+# Where a clause ends for negation and denial: also a clause that complements or modifies a word.
+CLAUSE_EDGES = (*CLAUSE_JOINS, "acl", "ccomp")
+
+
+def action_of(token: Token) -> str | None:
+    """The action a word states, read with its particle ("ruled out") and its complement ("declined to
+    comment" is none)."""
+    children = list(token.children)
+    if token.pos_ == "NOUN" and token.text.lower() in ("hold", "holds"):  # "puts a hold on police use"
+        return "halts"
+    if STOPPING_VERBS.match(token.text) and any(
+            c.dep_ in ("prt", "advmod") and STOPPING_PARTICLES.fullmatch(c.text) for c in children):
+        return "halts"
+    name = next((name for name, pattern in ACTIONS if pattern.match(token.text)), None)
+    if name == "uses" and token.dep_ in ("amod", "compound"):
+        return None  # a kind of thing, not a use: "face-matching software", "a search tool"
+    if name == "uses" and token.pos_ == "NOUN" and token.dep_ == "dobj" and SELLING.match(token.head.text):
+        return None  # a thing sold, not a use: "offers face search", "to supply face matching"
+    if name == "sells" and token.lower_ in PAYING and not any(c.dep_ in ("dobj", "dative") for c in children):
+        return None  # paying someone is buying from them; "paid for the cadets' bicycles" is not
+    refused_to_speak = REFUSAL.match(token.text) and any(
+        c.dep_ in ("xcomp", "dobj", "ccomp") and SPEECH.match(c.text) for c in children)
+    return None if refused_to_speak else name
+
+
+def tree_path(a: Token, b: Token) -> list[Token]:
+    """The tokens on the tree path from ``a`` to ``b``, both included."""
+    up_a = [a, *a.ancestors]
+    up_b = [b, *b.ancestors]
+    in_b = {t.i: k for k, t in enumerate(up_b)}
+    for k, t in enumerate(up_a):
+        if t.i in in_b:
+            return up_a[: k + 1] + list(reversed(up_b[: in_b[t.i]]))
+    return up_a + list(reversed(up_b))  # not one tree: a line break or a fragment; a long path
+
+
+def nearest_to(tokens: Iterable[Token], target: Token) -> tuple[int, Token]:
+    return min(((len(tree_path(t, target)), t) for t in tokens), key=lambda pair: (pair[0], pair[1].i))
+
+
+def clause_of(action: Token) -> list[Token]:
+    """``action`` and the words above it up to the edge of its clause ("will not | stop letting police | use")."""
+    chain = [action]
+    while chain[-1].dep_ not in (*CLAUSE_EDGES, "ROOT") and chain[-1].head is not chain[-1]:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def is_unreal(action: Token) -> bool:
+    """Whether a demand, plan, question, worry, forecast or condition governs the action (anywhere above it;
+    "would sell to the FBI if asked", even when reported)."""
+    above = [action, *action.ancestors]
+    for t in above:
+        conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
+                                                    for m in c.children) for c in t.children)
+        for c in t.children:
+            if c.dep_ in ("aux", "mark") and UNREAL.match(c.text):
+                return True
+            if c.dep_ == "aux" and c.lower_ in ("would", "'d") and (
+                    conditional or not any(REPORTING.match(u.text) for u in above)):
+                return True
+    if is_headline(action.doc):
+        # a title-case headline parses badly: a demand or forecast before the action governs it
+        # ("Shareholders Reject Proposals To Curb Rekognition Sales", "Analysts Bet More Departments Will Buy")
+        return any(UNREAL.match(t.text) for t in action.doc[: action.i])
+    return any(UNREAL.match(t.text) for t in above[1:])
+
+
+def is_headline(doc: Doc) -> bool:
+    """Whether the sentence is a title-case headline: most of its words of four letters or more capitalised."""
+    words = [t.text for t in doc if t.is_alpha and len(t.text) >= 4]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def governing_word(action: Token) -> Token:
+    """The ban or halt that governs ``action`` ("banned police use", "a ban on police using it", "ended its
+    pilot", "walked away from the pilot"), else ``action``."""
+    child = action
+    for t in action.ancestors:
+        if child.dep_ in (*CLAUSE_JOINS, "ccomp"):
+            # "extended the ban on police using Rekognition": the parse hangs a subjectless "using" from the
+            # verb as a clause of its own, when it belongs to the ban's "on police"
+            if child is not action or any(c.dep_ in ("nsubj", "nsubjpass") for c in action.children):
+                return action
+            return next((c for c in t.children if c.dep_ == "dobj" and action_of(c) in ("bans", "halts")
+                         and any(p.dep_ == "prep" and p.text.lower() == "on" for p in c.children)), action)
+        # "placing a moratorium on police use": the parse hangs "on police use" from the verb
+        for candidate in (t, *(c for c in t.children if c.dep_ == "dobj")):
+            if action_of(candidate) in ("bans", "halts"):
+                return candidate
+        child = t
+    return action
+
+
+def by_other_actor(action: Token, own: set[int], others: set[int]) -> bool:
+    """Whether the action's clause has another vendor or product named as its subject ("Amazon sold
+    Rekognition to the police, and Microsoft used ...": the use is Microsoft's, not Amazon's). A pronoun
+    or a common noun ("it", "the department") is taken as no other actor."""
+    for t in clause_of(action):
+        subjects = [c for s in t.children if s.dep_ in ("nsubj", "nsubjpass") for c in s.subtree]
+        if subjects:
+            return any(c.i in others for c in subjects) and not any(c.i in own for c in subjects)
+    return False
+
+
+def by_unnamed_user(action: Token, own: set[int], ours: set[int], agency_tokens: set[int]) -> bool:
+    """Whether the vendor or product is what the action acts on (its object, or the object of its
+    preposition: "using NeoFace", "a contract with NEC") and the action's subject stands for an agency: an
+    agency, a word for a force, or a pronoun whose nearest named subject above is one ("the force says it
+    will keep using NeoFace"; not "Amazon says it will keep selling Rekognition"). Such an action, in another
+    clause than the one joining vendor and agency, is the sentence's agency's."""
+    objects = [c for c in action.children if c.dep_ == "dobj"]
+    objects += [g for c in action.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    # "Rekognition was tested by the sheriff's office before deputies began using it": with one vendor or
+    # product named before it, "it" or "them" stands for it
+    named = own | {o.i for o in objects if own == ours and o.lower_ in ("it", "them") and min(own) < o.i}
+    if not any(t.i in named for o in objects for t in o.subtree):
+        return False
+    for t in [action, *action.ancestors]:
+        for subject in (c for c in t.children if c.dep_ == "nsubj"):
+            words = {w.i for w in subject.subtree}
+            if words & ours:
+                return False
+            if words & agency_tokens or (subject.pos_ == "NOUN" and AGENCY_WORDS.fullmatch(subject.text)):
+                return True
+            if subject.pos_ != "PRON":
+                return False
+    return False
+
+
+def is_denied(action: Token) -> bool:
+    """A denial that something happened ("denied a report that ICE uses it", "insisted that none of it was
+    used"), not a refusal ("denies police use")."""
+    crossed = False
+    for child, t in pairwise([action, *action.ancestors]):
+        crossed = crossed or child.dep_ in CLAUSE_EDGES or any(c.dep_ == "mark" for c in child.children)
+        if DENIAL.match(t.text):
+            return crossed
+    return False
+
+
+def negation_on(tokens: Iterable[Token]) -> str | None:
+    """A negation on the way: a refusal (``halts``: "will not sell", "no longer sells", "denies police use")
+    or a denial that it ever happened (``none``: "has not sold", "never used", "has no contract with")."""
+    for t in tokens:
+        negators = [c for c in t.children
+                    if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and NEGATION.fullmatch(c.text))]
+        if not negators and not NEGATION.fullmatch(t.text):
+            continue
+        words = {c.text.lower() for c in (*negators, *t.children)}
+        if "longer" in words:
+            return "halts"
+        if words & {"never", "no"} or words & PAST_AUXILIARIES:
+            return "none"
+        return "halts"
+    return None
+
+
+def ban_by_subject(ban: Token, own: set[int]) -> bool:
+    """Whether the ban is the vendor's or the agency's own (its subject or possessor one of ``own``: a
+    company barring police use of its product, a department barring its officers); a government's ban, or
+    one whose author the sentence does not name after a vendor, is a ban."""
+    holders = [c for c in ban.children if c.dep_ in ("nsubj", "poss")]
+    if all(h.pos_ == "PRON" for h in holders) and ban.pos_ in ("NOUN", "PROPN"):
+        # "Amazon extends its ban": the verb's subject
+        holders = [c for c in ban.head.children if c.dep_ == "nsubj"] or holders
+    if named := [h for h in holders if h.pos_ != "PRON"]:
+        return any(any(c.i in own for c in h.subtree) and not GOVERNMENT.search(h.text) for h in named)
+    # A pronoun ("Amazon said it would keep its ban") stands for what the sentence named before it.
+    return named_before(holders[0] if holders else ban, own)
+
+
+def named_before(word: Token, own: set[int]) -> bool:
+    """Whether the vendor or the agency is named before ``word`` with no government in between."""
+    return any(i < word.i for i in own) and not GOVERNMENT.search(word.doc.text[: word.idx])
