@@ -105,17 +105,22 @@ class TopicModel:
 
     def probabilities_keeping_tokens(
         self, passages: list[str], always: set[int] | None = None, on_topic: set[int] | None = None,
+        thresholds: np.ndarray | None = None,
     ) -> tuple[np.ndarray, dict[int, TokenStates]]:
-        """:meth:`probabilities` of windows, and the token states of each encoded one, for
+        """:meth:`probabilities` of windows, and the token states of encoded ones, for
         :meth:`sentence_probabilities`.
 
         :param on_topic: indices of windows of a document about face recognition: they need no cue of their
             own to reach the gate
+        :param thresholds: per label, the probability under which a window cannot make its document positive
+            (a document scores at most its best window's probability): only windows reaching one for some
+            label keep their states (all do when None); a batch's other states are dropped as it is encoded
         """
-        return self._probabilities(passages, always, keep_tokens=True, on_topic=on_topic)
+        return self._probabilities(passages, always, keep_tokens=True, on_topic=on_topic, thresholds=thresholds)
 
     def _probabilities(
         self, passages: list[str], always: set[int] | None, keep_tokens: bool, on_topic: set[int] | None = None,
+        thresholds: np.ndarray | None = None,
     ) -> tuple[np.ndarray, dict[int, TokenStates]]:
         out = np.zeros((len(passages), len(LABELS)), dtype=np.float32)
         chosen = [
@@ -136,11 +141,19 @@ class TopicModel:
         if chosen:
             texts = [passages[i] for i in chosen]
             if keep_tokens:
-                embeddings, states = self.encoder.encode_keeping_tokens(texts)
-                tokens = dict(zip(chosen, states, strict=True))
+                scored = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+
+                def keep(rows: list[int], embeddings: np.ndarray) -> np.ndarray:
+                    scored[rows] = self._score(embeddings, [texts[r] for r in rows])
+                    if thresholds is None:
+                        return np.ones(len(rows), dtype=bool)
+                    return np.asarray((scored[rows] >= thresholds).any(axis=1))
+
+                _, states = self.encoder.encode_keeping_tokens(texts, keep=keep)
+                tokens = {chosen[r]: state for r, state in states.items()}
+                out[chosen] = scored
             else:
-                embeddings = self.encoder.encode(texts)
-            out[chosen] = self._score(embeddings, texts)
+                out[chosen] = self._score(self.encoder.encode(texts), texts)
         return out, tokens
 
     def sentence_probabilities(self, states: TokenStates, sentences: list[str]) -> np.ndarray:

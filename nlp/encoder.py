@@ -8,6 +8,7 @@ the model was trained (sentence-transformers' pooling config in the package says
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +32,8 @@ MAX_TOKENS = 128
 
 # A text's tokens: hidden states ``(n, 384)`` and character offsets ``(n, 2)`` into the text.
 TokenStates = tuple[np.ndarray, np.ndarray]
+# Which texts of a batch (their indices, their embeddings) to keep the token states of.
+Keep = Callable[[list[int], np.ndarray], np.ndarray]
 
 
 class EncoderError(Exception):
@@ -66,13 +69,21 @@ class Encoder:
         """
         return self._run(texts, batch_size, None)
 
-    def encode_keeping_tokens(self, texts: list[str], batch_size: int = 64) -> tuple[np.ndarray, list[TokenStates]]:
-        """:meth:`encode`, and for each text its tokens' hidden states with their character offsets (special
-        tokens left out), so parts of a text can be pooled later without encoding them again."""
-        states: list[TokenStates] = [(np.zeros((0, 384), np.float32), np.zeros((0, 2), np.int64))] * len(texts)
-        return self._run(texts, batch_size, states), states
+    def encode_keeping_tokens(
+        self, texts: list[str], batch_size: int = 64, keep: Keep | None = None,
+    ) -> tuple[np.ndarray, dict[int, TokenStates]]:
+        """:meth:`encode`, and for texts its tokens' hidden states with their character offsets (special
+        tokens left out), so parts of a text can be pooled later without encoding them again.
 
-    def _run(self, texts: list[str], batch_size: int, states: list[TokenStates] | None) -> np.ndarray:
+        :param keep: given a batch's text indices and embeddings, which of them to keep the states of (all
+            when None); the states of a batch are dropped as soon as it is embedded, so memory holds only
+            the states asked for
+        """
+        states: dict[int, TokenStates] = {}
+        return self._run(texts, batch_size, states, keep), states
+
+    def _run(self, texts: list[str], batch_size: int, states: dict[int, TokenStates] | None,
+             keep: Keep | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -91,8 +102,10 @@ class Encoder:
                 if states is not None and offsets is not None:
                     # Real tokens have a non-empty character span; [CLS], [SEP] and padding have (0, 0).
                     real = (offsets[:, :, 1] > offsets[:, :, 0]).numpy()
+                    wanted = keep(idx, out[idx]) if keep is not None else np.ones(len(idx), dtype=bool)
                     for row, i in enumerate(idx):
-                        states[i] = (hidden[row][real[row]].numpy(), offsets[row][real[row]].numpy())
+                        if wanted[row]:
+                            states[i] = (hidden[row][real[row]].numpy(), offsets[row][real[row]].numpy())
         return out
 
 

@@ -97,7 +97,8 @@ class TopicComponent:
                 on_topic.update(range(len(passages) + 1, len(passages) + len(wins)))
             plans.append((spans, texts, wins, len(passages)))
             passages.extend(w.text for w in wins)
-        probs, tokens = self.model.probabilities_keeping_tokens(passages, always, on_topic)
+        thresholds = np.array([self.thresholds[label] for label in LABELS])
+        probs, tokens = self.model.probabilities_keeping_tokens(passages, always, on_topic, thresholds)
         doc_scores = [self.model.document_scores(probs[offset:offset + len(wins)]) for _s, _t, wins, offset in plans]
 
         # Evidence: the sentences of each positive label's best window, scored for all labels at once from

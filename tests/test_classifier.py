@@ -234,6 +234,17 @@ def test_evidence_sentences_are_read_inside_their_window():
     assert inside[1][cr] == pytest.approx(float(model.probabilities([long[1]], always={0})[0][cr]), abs=1e-5)
 
 
+def test_only_windows_that_can_make_a_document_positive_keep_their_token_states():
+    model = TopicModel(HEADS_FILE, load_lexicon(LEXICON_DIR), LEXICON_DIR, first_pass=False)
+    passages = ["Deputies compared the suspect's photo with the licence database using face recognition.",
+                "The county fair opens on Saturday with a parade and a pie contest near Elm Park."]
+    thresholds = np.full(len(LABELS), 0.5)
+    probs, tokens = model.probabilities_keeping_tokens(passages, thresholds=thresholds)
+    assert set(tokens) == {0}, "the fair's window reaches no threshold: its states are not kept"
+    assert np.allclose(probs, model.probabilities(passages), atol=1e-6), "scores do not depend on what is kept"
+    assert set(model.probabilities_keeping_tokens(passages)[1]) == {0, 1}
+
+
 def test_a_zero_threshold_makes_unread_windows_positive_without_failing():
     # Only a degenerate heads file has a threshold of 0; its "positives" then include windows the first
     # pass never encoded, which have no token states to read evidence from.
