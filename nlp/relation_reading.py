@@ -14,6 +14,7 @@ from nlp.relation_words import (
     ACTIONS,
     AGENCY_WORDS,
     DENIAL,
+    DESCRIPTIONS,
     GOVERNMENT,
     NEGATION,
     PAST_AUXILIARIES,
@@ -21,9 +22,12 @@ from nlp.relation_words import (
     REFUSAL,
     REPORTING,
     SELLING,
+    SIGNING,
     SPEECH,
+    STOPPING,
     STOPPING_PARTICLES,
     STOPPING_VERBS,
+    TRYING,
     UNREAL,
 )
 
@@ -42,6 +46,13 @@ def action_of(token: Token) -> str | None:
     if STOPPING_VERBS.match(token.text) and any(
             c.dep_ in ("prt", "advmod") and STOPPING_PARTICLES.fullmatch(c.text) for c in children):
         return "halts"
+    if token.lower_ in SIGNING:  # "signed with Oosto", "signed on for 40 cameras"; "signed a contract": the noun
+        with_whom = any(c.lower_ in ("with", "on") for c in children) and not any(c.dep_ == "dobj" for c in children)
+        return "sells" if with_whom else None
+    if token.lower_ in TRYING:  # "tried Clearview AI" is a pilot; "tried to buy" an attempt
+        return "pilots" if any(c.dep_ == "dobj" for c in children) else None
+    if token.lower_ in STOPPING and any(c.lower_ == "by" for c in children):
+        return None  # "stopped by the booth" is a visit
     name = next((name for name, pattern in ACTIONS if pattern.match(token.text)), None)
     if name == "uses" and token.dep_ in ("amod", "compound"):
         return None  # a kind of thing, not a use: "face-matching software", "a search tool"
@@ -134,6 +145,22 @@ def by_other_actor(action: Token, own: set[int], others: set[int]) -> bool:
     return False
 
 
+def on_other(action: Token, own: set[int], others: set[int]) -> bool:
+    """Whether what the action acts on names another vendor or product and not this one ("renewed its
+    Cellebrite licences but stopped using Voyager Labs": the stop is Voyager Labs', not Cellebrite's). Its
+    subject and the clauses joined to it are not what it acts on."""
+    def joined(c: Token) -> bool:  # another clause; a list of nouns ("Rekognition, Clearview or ...") is not
+        return c.dep_ in CLAUSE_JOINS and c.pos_ in ("VERB", "AUX")
+
+    inside: set[int] = set()
+    stack = [c for c in action.children if c.dep_ not in ("nsubj", "nsubjpass") and not joined(c)]
+    while stack:
+        t = stack.pop()
+        inside.add(t.i)
+        stack.extend(c for c in t.children if not joined(c))
+    return bool(inside & others) and not inside & own
+
+
 def by_unnamed_user(action: Token, own: set[int], ours: set[int], agency_tokens: set[int]) -> bool:
     """Whether the vendor or product is what the action acts on (its object, or the object of its
     preposition: "using NeoFace", "a contract with NEC") and the action's subject stands for an agency: an
@@ -143,8 +170,10 @@ def by_unnamed_user(action: Token, own: set[int], ours: set[int], agency_tokens:
     objects = [c for c in action.children if c.dep_ == "dobj"]
     objects += [g for c in action.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
     # "Rekognition was tested by the sheriff's office before deputies began using it": with one vendor or
-    # product named before it, "it" or "them" stands for it
-    named = own | {o.i for o in objects if own == ours and o.lower_ in ("it", "them") and min(own) < o.i}
+    # product named before it, "it" or "them" stands for it, and so does "the system", "the software"
+    named = own | {o.i for o in objects if own == ours and min(own) < o.i and (
+        o.lower_ in ("it", "them") or (DESCRIPTIONS.fullmatch(o.text) and any(
+            c.dep_ in ("det", "poss") and c.lower_ in ("the", "its", "that", "this", "their") for c in o.children)))}
     if not any(t.i in named for o in objects for t in o.subtree):
         return False
     for t in [action, *action.ancestors]:
@@ -172,13 +201,17 @@ def is_denied(action: Token) -> bool:
 
 def negation_on(tokens: Iterable[Token]) -> str | None:
     """A negation on the way: a refusal (``halts``: "will not sell", "no longer sells", "denies police use")
-    or a denial that it ever happened (``none``: "has not sold", "never used", "has no contract with")."""
+    or a denial that it ever happened (``none``: "has not sold", "never used", "has no contract with", an
+    agency that "denied using" it)."""
     for t in tokens:
         negators = [c for c in t.children
                     if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and NEGATION.fullmatch(c.text))]
         if not negators and not NEGATION.fullmatch(t.text):
             continue
         words = {c.text.lower() for c in (*negators, *t.children)}
+        if DENIAL.match(t.text) and any(AGENCY_WORDS.fullmatch(w.text) for c in t.children if c.dep_ == "nsubj"
+                                        for w in c.subtree):
+            return "none"  # an agency denying its own use says it never happened ("the sheriff's office denied using")
         if "longer" in words:
             return "halts"
         if words & {"never", "no"} or words & PAST_AUXILIARIES:
@@ -191,6 +224,12 @@ def ban_by_subject(ban: Token, own: set[int]) -> bool:
     """Whether the ban is the vendor's or the agency's own (its subject or possessor one of ``own``: a
     company barring police use of its product, a department barring its officers); a government's ban, or
     one whose author the sentence does not name after a vendor, is a ban."""
+    headline_passive = ban.tag_ == "VBN" and not any(c.dep_ == "aux" for c in ban.children)  # "Police Barred From"
+    if headline_passive or any(c.dep_ in ("nsubjpass", "auxpass") for c in ban.children):
+        # "police were barred from using it (by the council)": who is named first is who was banned
+        authors = [g for c in ban.subtree if c.dep_ in ("agent", "prep") and c.lower_ == "by"
+                   for g in c.children if g.dep_ == "pobj"]
+        return any(any(c.i in own for c in a.subtree) and not GOVERNMENT.search(a.text) for a in authors)
     holders = [c for c in ban.children if c.dep_ in ("nsubj", "poss")]
     if all(h.pos_ == "PRON" for h in holders) and ban.pos_ in ("NOUN", "PROPN"):
         # "Amazon extends its ban": the verb's subject

@@ -18,10 +18,10 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"retir\w*|expir\w*|lapse[sd]?|froze|freez\w*"),
         ("sells", r"sells?|sold|selling|sales?|buys?|bought|buying|purchas\w*|procur\w*|suppl(y|ies|ied|ier)|"
                   r"licen[cs]\w*|pa(id|ys|ying)|market(s|ed|ing)|pitch(ed|es|ing)?|contract\w*|offer(s|ed|ing)?|provid\w*|"
-                  r"award\w*|acquir\w*|vendor|renew\w*|agreements?|deals?|partner\w*|customers?"),
-        ("pilots", r"pilot\w*|trial\w*|test(s|ed|ing)?"),
+                  r"award\w*|acquir\w*|vendor|renew\w*|subscri(be|bes|bed|bing|ption|ptions)|agreements?|deals?|partner\w*|customers?"),
+        ("pilots", r"pilot\w*|trial\w*|test(s|ed|ing)?|evaluat\w*"),
         ("uses", r"use[sd]?|using|user|deploy\w*|ran|runs?|running|rel(y|ies|ied)|lean(s|ed|ing)|operat(e|es|ed)|"
-                 r"adopt\w*|search(ed|es|ing)?|"
+                 r"adopt\w*|search(ed|es|ing)?|quer(y|ies|ied|ying)|access(es|ed|ing)?|"
                  r"match(ed|es|ing)?|scan(s|ned|ning)?|rolled|roll(s|ing)?|employ\w*|tap(s|ped|ping)?|"
                  r"flag(s|ged|ging)"),
     )
@@ -29,6 +29,12 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 PRECEDENCE = {name: rank for rank, (name, _) in enumerate(ACTIONS)}
 SELLING = dict(ACTIONS)["sells"]
 PAYING = {"paid", "pays", "paying"}
+SIGNING = {"sign", "signs", "signed", "signing"}
+TRYING = {"try", "tries", "tried", "trying"}
+STOPPING = {"stop", "stops", "stopped", "stopping"}
+# Nouns that stand for the one product a sentence names ("began querying the system").
+DESCRIPTIONS = re.compile(r"(system|software|tool|platform|app|application|database|service|technology|"
+                          r"program|product|cameras?|sensors?)s?", re.IGNORECASE)
 # A verb with one of these particles stops something: "rules out", "turned down", "walked away", "pulled out".
 STOPPING_PARTICLES = re.compile(r"out|down|away|back|off", re.IGNORECASE)
 STOPPING_VERBS = re.compile(r"(rul|turn|walk|pull|step|back|bow|phas|wound|wind|call|cut|hold|held|switch)\w*$",
@@ -55,7 +61,7 @@ PAST_AUXILIARIES = {"has", "have", "had", "did", "was", "were", "been"}
 # The subject of an action that may stand for the agency the sentence names: a word for a force (a pronoun
 # is read through to the subject above it: "..., and the force says it will keep using NeoFace").
 AGENCY_WORDS = re.compile(r"(force|department|police|agenc(y|ies)|service|sheriff|office|officers|deputies|agents|"
-                          r"troopers|bureau|detectives|investigators|authorities)s?", re.IGNORECASE)
+                          r"guards|troopers|bureau|detectives|investigators|authorities)s?", re.IGNORECASE)
 GOVERNMENT = re.compile(
     r"\b(council|city|cities|county|state|states|legislat\w*|lawmakers?|congress|parliament|eu|european|"
     r"government|voters|ordinance|law|bill|supervisors|regulators?|court|commission|assembly|senate|mayor|"

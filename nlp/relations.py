@@ -59,6 +59,7 @@ from nlp.relation_reading import (
     is_unreal,
     nearest_to,
     negation_on,
+    on_other,
     tree_path,
 )
 from nlp.relation_words import EXCLUDING, PRECEDENCE
@@ -154,6 +155,14 @@ def _cost(subject: Token, action: Token, agencies: Sequence[tuple[str, Span]]) -
     return len(tree_path(subject, action)) + min(nearest_to(span, action)[0] for _, span in agencies)
 
 
+def _coordination_head(parsed: Doc, mention: Mention) -> Token:
+    """The mention's highest word in the parse, or the first of a list it is in ("IBM, Microsoft and Amazon")."""
+    top = min((parsed[i] for i in mention.tokens), key=lambda t: len(list(t.ancestors)))
+    while top.dep_ == "conj" and top.head is not top:
+        top = top.head
+    return top
+
+
 def _read_actions(near: set[Token], headline: bool) -> tuple[list[Token], set[Token]]:
     """The actions the action words ``near`` vendor and agency state (each read through the ban or halt that
     governs it), most specific first; and among them the pilots a halt ended or an action followed, which
@@ -195,11 +204,13 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
         return []  # a question states nothing
     agency_tokens = {t.i for _, span in agency_spans for t in span}
     found: list[Relation] = []
+    heads = {id(m): _coordination_head(parsed, m) for m in mentions}
+    headline = is_headline(parsed)  # a title-case headline's parse is read more loosely (below)
     for mention in mentions:
-        subject = min((parsed[i] for i in mention.tokens), key=lambda t: len(list(t.ancestors)))
-        while subject.dep_ == "conj" and subject.head is not subject:  # "IBM, Microsoft and Amazon": as IBM
-            subject = subject.head
+        subject = heads[id(mention)]  # "IBM, Microsoft and Amazon": as IBM
         own = set(mention.tokens)
+        # the vendors named in one list with this one act together: none of them is another actor
+        listed = {i for m in mentions if heads[id(m)] is subject for i in m.tokens}
         costs = {t.i: _cost(subject, t, agency_spans) for t in actions}
         # The words a relative clause may describe: the vendor's noun phrase (up to the noun it names) and
         # the agencies.
@@ -212,13 +223,16 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
         # "Palantir's software, which the agency has licensed since 2014"; "the RCMP, which had used the tool".
         near |= {t for t in actions if t.dep_ == "relcl" and t.head.i in described}
         near |= {t for t in actions if by_unnamed_user(t, own, ours, agency_tokens)}
-        chosen, ended = _read_actions(near, is_headline(parsed))
+        chosen, ended = _read_actions(near, headline)
         for action in chosen:
             if is_unreal(action) or is_denied(action) or by_other_actor(action, own, ours - own):
                 continue
+            if not headline and on_other(action, own, ours - listed):
+                continue
             ident, agency = min(agency_spans, key=lambda pair: nearest_to(pair[1], action)[0])
-            if any(t.dep_ == "prep" and EXCLUDING.fullmatch(t.text) for t in agency[-1].ancestors):
-                continue  # "customers outside law enforcement"
+            if any(t.dep_ in ("prep", "agent") and (EXCLUDING.fullmatch(t.text) or any(
+                    c.dep_ == "neg" for c in t.children)) for t in agency[-1].ancestors):
+                continue  # "customers outside law enforcement", "evaluated by a lab, not by any police agency"
             name = action_of(action) or "uses"
             named = [(i, s) for i, s in agency_spans if s is agency or _coordinated(s.root, agency.root)]
             way = tree_path(subject, action) + tree_path(action, nearest_to(agency, action)[1]) + clause_of(action)

@@ -108,6 +108,40 @@ def test_a_ban_or_halt_in_a_headline_governs_what_follows_it():
         == {"halts"}
 
 
+@pytest.mark.parametrize("text", [
+    "Minneapolis police were barred from using Clearview AI under an ordinance the city council approved.",
+    "Tamsin Bay Police Barred From Using Rekognition by City Council",
+])
+def test_an_agency_banned_in_the_passive_is_banned_not_halting(text):
+    assert {a for a, _, _ in keys(text)} == {"bans"}
+
+
+def test_what_an_action_acts_on_says_whose_it_is():
+    text = "The Kellerton Police Department renewed its Cellebrite licences but stopped using Voyager Labs in June."
+    assert {(a, v) for a, v, _ in keys(text)} == {("sells", "Cellebrite"), ("halts", "Voyager Labs")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Delmar Heights Police Department signed with Flock Safety in May.", {"sells"}),
+    ("Finland's National Bureau of Investigation said some officers had tried Clearview AI without approval.",
+     {"pilots"}),
+    ("The Lakeshore Police Department evaluated SAFR for six weeks last spring.", {"pilots"}),
+    ("RealNetworks supplied the Brannock County Jail with SAFR, and guards began scanning visitors with the "
+     "system in February.", {"sells", "uses"}),
+])
+def test_more_ways_to_tell_an_action(text, expected):
+    assert {a for a, _, _ in keys(text)} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The sheriff's office in Caddo Springs denied using Clearview AI, and records turned up no contract.",
+    "Thanks to everyone who stopped by the Cognitec booth, including a delegation from the Bavarian State Police.",
+    "Cognitec's algorithm was evaluated by the Fraunhofer Institute, not by any police agency.",
+])
+def test_denials_visits_and_agencies_ruled_out_state_nothing(text):
+    assert keys(text) == set()
+
+
 def test_a_company_banning_police_use_of_its_own_product_halts_and_a_city_bans():
     assert {a for a, _, _ in keys("Amazon extends its ban on police use of Rekognition indefinitely.")} == {"halts"}
     assert {a for a, _, _ in keys("The Oakdale city council banned police use of Clearview AI on Tuesday.")} == {"bans"}
