@@ -66,3 +66,12 @@ GOVERNMENT = re.compile(
     r"\b(council|city|cities|county|state|states|legislat\w*|lawmakers?|congress|parliament|eu|european|"
     r"government|voters|ordinance|law|bill|supervisors|regulators?|court|commission|assembly|senate|mayor|"
     r"governor|ballot|measure|act)\b", re.IGNORECASE)
+# Descriptions that stand for the vendor or product, or for the agency, a sentence before named ("Voyager Labs
+# signed a trial agreement with the LAPD. The department later said it did not buy the product."): the noun
+# (group 1, or 2 for a bare plural of agency staff) is read as the name.
+VENDOR_REFERENCE = re.compile(
+    r"\b(?:the|its|this|that)\s+(?:[\w-]+\s+){0,2}?(company|firm|vendor|start-?up|maker|supplier|contractor|giant|"
+    r"system|software|tool|platform|app|application|database|technology|product|algorithm)\b", re.IGNORECASE)
+AGENCY_REFERENCE = re.compile(
+    r"\b(?:the|its)\s+(?:[\w-]+\s+){0,2}?(force|department|agency|bureau|office|constabulary|jail|prison|"
+    r"gendarmerie)\b|\b(officers|deputies|agents|troopers|detectives|investigators|guards)\b", re.IGNORECASE)

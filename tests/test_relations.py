@@ -142,6 +142,18 @@ def test_denials_visits_and_agencies_ruled_out_state_nothing(text):
     assert keys(text) == set()
 
 
+def test_a_description_in_the_next_sentence_stands_for_the_one_name_before_it():
+    text = ("The Tulsa Police Department bought 40 Flock Safety cameras last spring. Officers have since used the "
+            "system to find stolen cars.")
+    assert {(a, v) for a, v, _ in keys(text)} == {("sells", "Flock Safety"), ("uses", "Flock Safety")}
+    both = ("Voyager Labs signed a trial agreement with the Los Angeles Police Department in 2019. A year later "
+            "the department ended the trial and the company left the city.")
+    assert ("halts", "Voyager Labs", None) in keys(both)
+    # Two vendors before: "the company" could be either, so it is neither.
+    assert keys("IBM and NEC both bid for the work. The company later won a contract with the Kessock Police "
+                "Department.") == set()
+
+
 def test_a_company_banning_police_use_of_its_own_product_halts_and_a_city_bans():
     assert {a for a, _, _ in keys("Amazon extends its ban on police use of Rekognition indefinitely.")} == {"halts"}
     assert {a for a, _, _ in keys("The Oakdale city council banned police use of Clearview AI on Tuesday.")} == {"bans"}
@@ -230,10 +242,10 @@ def test_score_relations_counts_hits_against_both_totals():
 @pytest.mark.parametrize(("name", "precision_floor", "recall_floor"), [
     # nlp/README.md gives the measured figures; the floors sit a few points under them.
     ("relations_written.jsonl", 0.91, 0.77),
-    ("relations_heldout.jsonl", 0.88, 0.82),
-    ("relations_heldout2.jsonl", 0.81, 0.78),
-    ("relations_heldout3.jsonl", 0.87, 0.70),
-    ("relations_heldout4.jsonl", 0.70, 0.43),
+    ("relations_heldout.jsonl", 0.88, 0.83),
+    ("relations_heldout2.jsonl", 0.81, 0.79),
+    ("relations_heldout3.jsonl", 0.88, 0.72),
+    ("relations_heldout4.jsonl", 0.72, 0.49),
 ])
 def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name, precision_floor, recall_floor):
     rows = [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -244,7 +256,7 @@ def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name,
     assert precision >= precision_floor, (precision, recall)
     assert recall >= recall_floor, (precision, recall)
     # Of the gold relations found, how many have a found relation naming the gold agency (its lexicon id, or
-    # the same words): 95/99, 81/83, 72/78, 66/71 and 47/48.
+    # the same words): 95/99, 81/83, 72/78, 67/72 and 53/54.
     named = []
     for row, got in zip(rows, found, strict=True):
         for want in row["relations"]:
