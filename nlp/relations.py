@@ -44,7 +44,7 @@ two sentences; its errors not read).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from spacy.language import Language
@@ -269,6 +269,7 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
     whole = doc_text(doc)
     found: list[Relation] = []
     before: tuple[list[tuple[str, str]], list[str]] = ([], [])  # the last sentence's vendors and agencies
+    previous = ""  # and its text
     for sent in doc.sents:
         ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end and e.kb_id_ not in elsewhere]
         spans = [(e.label_, e.kb_id_ or e.text, e.start_char - sent.start_char, e.end_char - sent.start_char)
@@ -283,14 +284,23 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
                     if not any(a < match.end() and match.start() < b for a, b in taken):
                         agencies.append((match.group(0), match.start(), match.end()))
         named = ([(label, ident) for label, ident, _, _ in spans], [ident for ident, _, _ in agencies])
+        carried = False
         if not spans and (vendor := _referred(before[0])):
             spans = [(vendor[0], vendor[1], m.start(1), m.end(1)) for m in VENDOR_REFERENCE.finditer(text)][:1]
+            carried = bool(spans)
         if not agencies and len(set(before[1])) == 1:
             agencies = [(before[1][0], m.start(m.lastindex or 1), m.end(m.lastindex or 1))
                         for m in AGENCY_REFERENCE.finditer(text)][:1]
-        before = named if named[0] or named[1] else ([], [])
+            carried = carried or bool(agencies)
         if spans and agencies and len(sent) <= MAX_SENTENCE_TOKENS:
-            found += relations_in(parser(text), spans, agencies, vendor_ids)
+            stated = relations_in(parser(text), spans, agencies, vendor_ids)
+            # The sentence that names them goes with the one that says what they did, so the evidence reads
+            # on its own.
+            found += [replace(r, sentence=f"{previous} {r.sentence}") for r in stated] if carried else stated
+        if named[0] or named[1]:
+            before, previous = named, text.strip()
+        else:
+            before, previous = ([], []), ""
     return found
 
 
