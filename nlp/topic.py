@@ -89,7 +89,7 @@ class TopicComponent:
                 # A short item (a headline, an excerpt) is all there is: always read it. Longer documents
                 # go through the first pass window by window, title and lead included.
                 always.add(len(passages))
-            elif has_fr_cue(self.model.lexicon, wins[0].text):
+            elif wins and has_fr_cue(self.model.lexicon, wins[0].text):  # (an empty document has no window)
                 # A document whose title or lead names face recognition may make its claim about it in words
                 # no cue lists (a defence lawyer's argument about a face-search lead): its other windows
                 # go to the gate without a cue of their own. Measured in benchmarks/tagging.py. (A rule of

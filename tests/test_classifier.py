@@ -121,6 +121,15 @@ def test_classify_contract(items_file):
     assert c["evidence"]["facial_recognition"] == []
 
 
+def test_an_empty_document_scores_zero_beside_others_in_its_batch():
+    # A page whose extraction came back empty must not stop the tag job or a classify run.
+    tagger = Tagger(NlpSettings())
+    empty, blank, real = tagger.tag_many([("", ""), ("  ", "\n\n"), ("Police use Clearview AI", "")])
+    for result in (empty, blank):
+        assert all(r.score == 0 and not r.decision and not r.evidence for r in result.labels.values())
+    assert real.labels["facial_recognition"].decision
+
+
 def test_classify_bad_line_is_one_clear_error(tmp_path):
     (tmp_path / "bad.jsonl").write_text('{"id": "x", "title": "ok"}\nnot json\n')
     result = run_frwatch("classify", "--input", "bad.jsonl", "--output", "o.jsonl", cwd=tmp_path)
