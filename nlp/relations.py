@@ -246,7 +246,7 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
             negation = negation_on(way) if name != "bans" and action not in ended else None
             if negation == "none":
                 continue
-            stopped = name not in ("bans", "pilots") and (
+            stopped = name != "bans" and action not in ended and (
                 negation == "halts" or any(action_of(t) == "halts" for t in way))
             if vendor_or_agency_ban or stopped:
                 name = "halts"
