@@ -5,6 +5,7 @@ above it, a denial, a negation, who stands behind a ban, and whether a subject s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import pairwise
 
@@ -110,7 +111,12 @@ def is_unreal(action: Token) -> bool:
 
 def is_headline(doc: Doc) -> bool:
     """Whether the sentence is a title-case headline: most of its words of four letters or more capitalised."""
-    words = [t.text for t in doc if t.is_alpha and len(t.text) >= 4]
+    return is_title_case(doc.text)
+
+
+def is_title_case(text: str) -> bool:
+    """:func:`is_headline` of a text not parsed."""
+    words = [w for w in re.findall(r"[A-Za-z]+", text) if len(w) >= 4]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 

@@ -75,3 +75,8 @@ VENDOR_REFERENCE = re.compile(
 AGENCY_REFERENCE = re.compile(
     r"\b(?:the|its)\s+(?:[\w-]+\s+){0,2}?(force|department|agency|bureau|office|constabulary|jail|prison|"
     r"gendarmerie)\b|\b(officers|deputies|agents|troopers|detectives|investigators|guards)\b", re.IGNORECASE)
+# The capitalised words just before an agency word, which name it ("Harlan County" Sheriff), and the ones
+# that do not ("The", "In", "And").
+CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'.&-]*\s+){1,5}$")
+JOINING_WORDS = {"The", "A", "An", "In", "On", "At", "By", "For", "To", "And", "Of", "From", "With", "As", "But",
+                 "Its", "Their", "His", "Her", "Our", "This", "That", "After", "Before", "Since", "When", "While"}

@@ -43,6 +43,7 @@ two sentences; its errors not read).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -61,13 +62,21 @@ from nlp.relation_reading import (
     governing_word,
     is_denied,
     is_headline,
+    is_title_case,
     is_unreal,
     nearest_to,
     negation_on,
     on_other,
     tree_path,
 )
-from nlp.relation_words import AGENCY_REFERENCE, EXCLUDING, PRECEDENCE, VENDOR_REFERENCE
+from nlp.relation_words import (
+    AGENCY_REFERENCE,
+    CAPITALISED_RUN,
+    EXCLUDING,
+    JOINING_WORDS,
+    PRECEDENCE,
+    VENDOR_REFERENCE,
+)
 from store import Relation
 
 # The rules' version, part of the model version written with tags: raise it when the rules change, and
@@ -279,10 +288,12 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
                     for e in ents if e.label_ == "AGENCY"]
         if not agencies:
             taken = [(a, b) for _, _, a, b in spans]
+            headline = is_title_case(text)
             for cue in lexicon.le_agencies:
                 for match in cue.pattern.finditer(text):
                     if not any(a < match.end() and match.start() < b for a, b in taken):
-                        agencies.append((match.group(0), match.start(), match.end()))
+                        start = match.start() if headline else _name_start(text, match.start(), taken)
+                        agencies.append((text[start:match.end()], start, match.end()))
         named = ([(label, ident) for label, ident, _, _ in spans], [ident for ident, _, _ in agencies])
         carried = False
         if not spans and (vendor := _referred(before[0])):
@@ -302,6 +313,20 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
         else:
             before, previous = ([], []), ""
     return found
+
+
+def _name_start(text: str, start: int, taken: list[tuple[int, int]]) -> int:
+    """Where the name of an agency word ends its run of capitalised words ("the Harlan County Sheriff",
+    "the Merrow Constabulary", "U.S. Immigration and Customs Enforcement"): not over a vendor's name, nor
+    over a capitalised word that opens the sentence or joins ("The", "In", "And")."""
+    run = CAPITALISED_RUN.search(text[:start])
+    if run is None:
+        return start
+    words = list(re.finditer(r"\S+", run.group(0)))
+    while words and (words[0].group(0) in JOINING_WORDS or any(
+            a < run.start() + words[0].end() and run.start() + words[0].start() < b for a, b in taken)):
+        words.pop(0)
+    return run.start() + words[0].start() if words else start
 
 
 def _referred(named: list[tuple[str, str]]) -> tuple[str, str] | None:
