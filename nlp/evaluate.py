@@ -108,9 +108,15 @@ def read_labels(path: Path) -> dict[str, dict[str, int]]:
     """Labels by id from a JSON-lines file."""
     shape = '{"id": ..., ' + ", ".join(f'"{label}": 0|1' for label in LABELS) + "}"
     labels = {}
+    lines: dict[str, int] = {}
     for number, row in json_lines(path, shape):
+        ident = str(row["id"])
+        if ident in lines:  # which of two lines is the truth is not for eval to guess
+            raise InputError(f"{path}:{number}: id {ident} is already labelled on line {lines[ident]}; "
+                             "give each id one line")
+        lines[ident] = number
         try:
-            labels[str(row["id"])] = {label: int(row[label]) for label in LABELS}
+            labels[ident] = {label: int(row[label]) for label in LABELS}
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"{path}:{number}: missing or non-0/1 label {exc}; each line must be {shape}") from exc
     return labels
@@ -153,6 +159,9 @@ def evaluate(settings: NlpSettings, source: Path, labels_path: Path) -> tuple[in
     items = [i for i in read_items(source) if i.id in labels]
     if not items:
         raise InputError(f"{labels_path}: none of its ids are in {source}")
+    if len({i.id for i in items}) < len(items):  # an item counted twice would weigh twice in every figure
+        twice = next(i.id for k, i in enumerate(items) if any(j.id == i.id for j in items[:k]))
+        raise InputError(f"{source}: id {twice} appears on more than one line; give each item one line")
     tagger = Tagger(settings.model_copy(update={"classifier": "transformer"}))
     baseline = Tagger(settings.model_copy(update={"classifier": "lexicon"}))
     heads = load_heads(settings.heads_file)

@@ -173,6 +173,21 @@ def test_eval_unwritable_errors_file_fails_before_tagging(items_file):
     assert "labelled items" not in result.stdout
 
 
+def test_eval_refuses_an_id_labelled_twice_or_an_item_given_twice(items_file):
+    labels = (items_file / "labels.jsonl").read_text()
+    (items_file / "twice.jsonl").write_text(labels + labels.splitlines()[0].replace('"civil_rights": 1',
+                                                                                   '"civil_rights": 0') + "\n")
+    result = run_frwatch("eval", "items.jsonl", "--labels", "twice.jsonl", cwd=items_file)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "twice.jsonl:4" in result.stderr and "line 1" in result.stderr
+    items = (items_file / "items.jsonl").read_text()
+    (items_file / "doubled.jsonl").write_text(items + items.splitlines()[1] + "\n")
+    result = run_frwatch("eval", "doubled.jsonl", "--labels", "labels.jsonl", cwd=items_file)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "doubled.jsonl" in result.stderr and "id b" in result.stderr
+    assert "labelled items" not in result.stdout
+
+
 def test_gate_file_is_small_checked_and_lets_the_positives_through():
     payload = json.loads(GATE_FILE.read_text())
     gate = load_gate()
