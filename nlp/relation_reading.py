@@ -18,6 +18,7 @@ from nlp.relation_words import (
     DESCRIPTIONS,
     GOVERNMENT,
     NEGATION,
+    ORDERING,
     PAST_AUXILIARIES,
     PAYING,
     REFUSAL,
@@ -50,6 +51,8 @@ def action_of(token: Token) -> str | None:
     if token.lower_ in SIGNING:  # "signed with Oosto", "signed on for 40 cameras"; "signed a contract": the noun
         with_whom = any(c.lower_ in ("with", "on") for c in children) and not any(c.dep_ == "dobj" for c in children)
         return "sells" if with_whom else None
+    if token.lower_ in ORDERING:  # "ordered six camera vans from NEC"; "a court ordered" is no purchase
+        return "sells" if any(c.lower_ == "from" for c in children) else None
     if token.lower_ in TRYING:  # "tried Clearview AI" is a pilot; "tried to buy" an attempt
         return "pilots" if any(c.dep_ == "dobj" for c in children) else None
     if token.lower_ in STOPPING and any(c.lower_ == "by" for c in children):

@@ -18,7 +18,7 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"retir\w*|expir\w*|lapse[sd]?|froze|freez\w*"),
         ("sells", r"sells?|sold|selling|sales?|buys?|bought|buying|purchas\w*|procur\w*|suppl(y|ies|ied|ier)|"
                   r"licen[cs]\w*|pa(id|ys|ying)|market(s|ed|ing)|pitch(ed|es|ing)?|contract\w*|offer(s|ed|ing)?|provid\w*|"
-                  r"award\w*|acquir\w*|vendor|renew\w*|subscri(be|bes|bed|bing|ption|ptions)|agreements?|deals?|partner\w*|customers?"),
+                  r"award\w*|acquir\w*|vendor|renew\w*|subscri(be|bes|bed|bing|ption|ptions)|select(s|ed|ing|ion)?|agreements?|deals?|partner\w*|customers?"),
         ("pilots", r"pilot\w*|trial\w*|test(s|ed|ing)?|evaluat\w*"),
         ("uses", r"use[sd]?|using|user|deploy\w*|ran|runs?|running|rel(y|ies|ied)|lean(s|ed|ing)|operat(e|es|ed)|"
                  r"adopt\w*|search(ed|es|ing)?|quer(y|ies|ied|ying)|access(es|ed|ing)?|"
@@ -31,6 +31,7 @@ SELLING = dict(ACTIONS)["sells"]
 PAYING = {"paid", "pays", "paying"}
 SIGNING = {"sign", "signs", "signed", "signing"}
 TRYING = {"try", "tries", "tried", "trying"}
+ORDERING = {"order", "orders", "ordered", "ordering"}
 STOPPING = {"stop", "stops", "stopped", "stopping"}
 # Nouns that stand for the one product a sentence names ("began querying the system").
 DESCRIPTIONS = re.compile(r"(system|software|tool|platform|app|application|database|service|technology|"

@@ -127,6 +127,8 @@ def test_what_an_action_acts_on_says_whose_it_is():
     ("Finland's National Bureau of Investigation said some officers had tried Clearview AI without approval.",
      {"pilots"}),
     ("The Lakeshore Police Department evaluated SAFR for six weeks last spring.", {"pilots"}),
+    ("The Merrow Constabulary ordered six more camera vans from NEC.", {"sells"}),
+    ("The Vasterby Police Authority has selected the Corsight AI platform for its 14 stations.", {"sells"}),
     ("RealNetworks supplied the Brannock County Jail with SAFR, and guards began scanning visitors with the "
      "system in February.", {"sells", "uses"}),
 ])
@@ -268,7 +270,7 @@ def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name,
     assert precision >= precision_floor, (precision, recall)
     assert recall >= recall_floor, (precision, recall)
     # Of the gold relations found, how many have a found relation naming the gold agency (its lexicon id, or
-    # the same words): 95/99, 81/83, 74/79, 68/72 and 53/55.
+    # the same words): 95/99, 81/83, 75/80, 68/72 and 55/57.
     named = []
     for row, got in zip(rows, found, strict=True):
         for want in row["relations"]:
