@@ -11,6 +11,7 @@ confident first, with their scores and evidence, for a person to read.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,8 +160,8 @@ def evaluate(settings: NlpSettings, source: Path, labels_path: Path) -> tuple[in
     items = [i for i in read_items(source) if i.id in labels]
     if not items:
         raise InputError(f"{labels_path}: none of its ids are in {source}")
-    if len({i.id for i in items}) < len(items):  # an item counted twice would weigh twice in every figure
-        twice = next(i.id for k, i in enumerate(items) if any(j.id == i.id for j in items[:k]))
+    # an item counted twice would weigh twice in every figure
+    if twice := next((ident for ident, n in Counter(i.id for i in items).items() if n > 1), None):
         raise InputError(f"{source}: id {twice} appears on more than one line; give each item one line")
     tagger = Tagger(settings.model_copy(update={"classifier": "transformer"}))
     baseline = Tagger(settings.model_copy(update={"classifier": "lexicon"}))

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from itertools import pairwise
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from nlp.relation_words import (
     ACTIONS,
@@ -92,9 +92,12 @@ def clause_of(action: Token) -> list[Token]:
     return chain
 
 
-def is_unreal(action: Token) -> bool:
+def is_unreal(action: Token, headline: bool) -> bool:
     """Whether a demand, plan, question, worry, forecast or condition governs the action (anywhere above it;
-    "would sell to the FBI if asked", even when reported)."""
+    "would sell to the FBI if asked", even when reported).
+
+    :param headline: the sentence is a title-case headline (:func:`is_title_case`)
+    """
     above = [action, *action.ancestors]
     for t in above:
         conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
@@ -105,20 +108,15 @@ def is_unreal(action: Token) -> bool:
             if c.dep_ == "aux" and c.lower_ in ("would", "'d") and (
                     conditional or not any(REPORTING.match(u.text) for u in above)):
                 return True
-    if is_headline(action.doc):
+    if headline:
         # a title-case headline parses badly: a demand or forecast before the action governs it
         # ("Shareholders Reject Proposals To Curb Rekognition Sales", "Analysts Bet More Departments Will Buy")
         return any(UNREAL.match(t.text) for t in action.doc[: action.i])
     return any(UNREAL.match(t.text) for t in above[1:])
 
 
-def is_headline(doc: Doc) -> bool:
-    """Whether the sentence is a title-case headline: most of its words of four letters or more capitalised."""
-    return is_title_case(doc.text)
-
-
 def is_title_case(text: str) -> bool:
-    """:func:`is_headline` of a text not parsed."""
+    """Whether a sentence is a title-case headline: most of its words of four letters or more capitalised."""
     words = [w for w in re.findall(r"[A-Za-z]+", text) if len(w) >= 4]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 

@@ -61,7 +61,6 @@ from nlp.relation_reading import (
     clause_of,
     governing_word,
     is_denied,
-    is_headline,
     is_title_case,
     is_unreal,
     nearest_to,
@@ -182,13 +181,14 @@ def _read_actions(near: set[Token], headline: bool) -> tuple[list[Token], set[To
     """The actions the action words ``near`` vendor and agency state (each read through the ban or halt that
     governs it), most specific first; and among them the pilots a halt ended or an action followed, which
     took place too."""
-    governing = {governing_word(t) for t in near}
+    governor = {t: governing_word(t) for t in near}
+    governing = set(governor.values())
     # "ran a six-month pilot", "a trial was run by the department": the noun says what the verb did
     governing -= {t for t in governing if action_of(t) == "uses" and any(
         c.dep_ in ("dobj", "nsubjpass") and c in governing and action_of(c) != "uses" for c in t.children)}
     # "ended its Palantir pilot", "a pilot ... was quietly ended": the pilot took place, then stopped
-    ended = {t for t in near if action_of(t) == "pilots" and t.pos_ in ("NOUN", "PROPN") and governing_word(t) is not t
-             and action_of(governing_word(t)) == "halts"}
+    ended = {t for t, g in governor.items() if action_of(t) == "pilots" and t.pos_ in ("NOUN", "PROPN")
+             and g is not t and action_of(g) == "halts"}
     if headline:
         # a title-case headline parses badly: a ban or halt governs what follows it ("Council Bans Police From
         # Using Clearview", "Sheriff's Office Drops Palantir Contract", "Police End Rekognition Pilot")
@@ -220,7 +220,7 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
     agency_tokens = {t.i for _, span in agency_spans for t in span}
     found: list[Relation] = []
     heads = {id(m): _coordination_head(parsed, m) for m in mentions}
-    headline = is_headline(parsed)  # a title-case headline's parse is read more loosely (below)
+    headline = is_title_case(parsed.text)  # a title-case headline's parse is read more loosely (below)
     for mention in mentions:
         subject = heads[id(mention)]  # "IBM, Microsoft and Amazon": as IBM
         own = set(mention.tokens)
@@ -240,7 +240,7 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
         near |= {t for t in actions if by_unnamed_user(t, own, ours, agency_tokens)}
         chosen, ended = _read_actions(near, headline)
         for action in chosen:
-            if is_unreal(action) or is_denied(action) or by_other_actor(action, own, ours - own):
+            if is_unreal(action, headline) or is_denied(action) or by_other_actor(action, own, ours - own):
                 continue
             if not headline and on_other(action, own, ours - listed):
                 continue
@@ -308,10 +308,7 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
             # The sentence that names them goes with the one that says what they did, so the evidence reads
             # on its own.
             found += [replace(r, sentence=f"{previous} {r.sentence}") for r in stated] if carried else stated
-        if named[0] or named[1]:
-            before, previous = named, text.strip()
-        else:
-            before, previous = ([], []), ""
+        before, previous = named, text.strip()  # a sentence that names nothing leaves nothing to carry
     return found
 
 
