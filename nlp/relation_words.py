@@ -76,6 +76,11 @@ VENDOR_REFERENCE = re.compile(
 AGENCY_REFERENCE = re.compile(
     r"\b(?:the|its)\s+(?:[\w-]+\s+){0,2}?(force|department|agency|bureau|office|constabulary|jail|prison|"
     r"gendarmerie)\b|\b(officers|deputies|agents|troopers|detectives|investigators|guards)\b", re.IGNORECASE)
+# A list item's marker ("- ", "• ", "3. ") at the start of a sentence: the parser reads a dash as a word and
+# hangs the sentence from it.
+LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014]|\d{1,2}[.)])\s+")
+# The word after an agency word that completes its name ("the sheriff's office", "the police department").
+AGENCY_TAIL = re.compile(r"(?:'s)?\s+(?:office|department|service|force)\b", re.IGNORECASE)
 # The capitalised words just before an agency word, which name it ("Harlan County" Sheriff), and the ones
 # that do not ("The", "In", "And").
 CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'.&-]*\s+){1,5}$")

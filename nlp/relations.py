@@ -70,9 +70,11 @@ from nlp.relation_reading import (
 )
 from nlp.relation_words import (
     AGENCY_REFERENCE,
+    AGENCY_TAIL,
     CAPITALISED_RUN,
     EXCLUDING,
     JOINING_WORDS,
+    LIST_MARKER,
     PRECEDENCE,
     VENDOR_REFERENCE,
 )
@@ -84,8 +86,8 @@ from store import Relation
 # "face-matching software" no use, agencies known by their kind, a ban that governs a use the parse hangs
 # beside it (session 10); 4: pilots told by nouns, conditions, rejections, headlines in word order, "it" for
 # the one product named, a pronoun's ban, passive bans, another vendor's object, descriptions in the next
-# sentence (session 11).
-RELATION_RULES = 4
+# sentence (session 11); 5: a list item's marker blanked before parsing (session 12).
+RELATION_RULES = 5
 
 # Words further apart in the parse than this (vendor to action to agency) are not read as related; action
 # words up to COST_SLACK further than the closest one are read too. Chosen on the written gold set.
@@ -293,7 +295,9 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
                 for match in cue.pattern.finditer(text):
                     if not any(a < match.end() and match.start() < b for a, b in taken):
                         start = match.start() if headline else _name_start(text, match.start(), taken)
-                        agencies.append((text[start:match.end()], start, match.end()))
+                        tail = AGENCY_TAIL.match(text, match.end())
+                        end = tail.end() if tail else match.end()
+                        agencies.append((text[start:end], start, end))
         named = ([(label, ident) for label, ident, _, _ in spans], [ident for ident, _, _ in agencies])
         carried = False
         if not spans and (vendor := _referred(before[0])):
@@ -304,7 +308,9 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
                         for m in AGENCY_REFERENCE.finditer(text)][:1]
             carried = carried or bool(agencies)
         if spans and agencies and len(sent) <= MAX_SENTENCE_TOKENS:
-            stated = relations_in(parser(text), spans, agencies, vendor_ids)
+            # A list marker is blanked, not cut, so that the offsets above still hold.
+            unmarked = LIST_MARKER.sub(lambda m: " " * len(m.group()), text, count=1)
+            stated = relations_in(parser(unmarked), spans, agencies, vendor_ids)
             # The sentence that names them goes with the one that says what they did, so the evidence reads
             # on its own.
             found += [replace(r, sentence=f"{previous} {r.sentence}") for r in stated] if carried else stated

@@ -169,6 +169,14 @@ def test_demands_worries_and_denied_clauses_state_nothing(text):
     assert relations(text) == []
 
 
+def test_a_list_marker_does_not_change_what_a_sentence_states():
+    # The parser hangs a sentence from a leading dash; the demo's moratorium post is a bulleted list.
+    assert relations("- Customers outside law enforcement can continue to use all Rekognition features.") == []
+    found = relations("\u2022 Police in Ohio used Clearview AI to identify a suspect.")
+    assert [(r.action, r.vendor, r.sentence) for r in found] == [
+        ("uses", "Clearview AI", "Police in Ohio used Clearview AI to identify a suspect.")]
+
+
 def test_an_agency_that_is_not_law_enforcement_relates_nothing():
     assert relations("NIST tested Amazon Rekognition and 188 other algorithms for demographic differences.") == []
 
