@@ -14,6 +14,7 @@ from spacy.tokens import Token
 from nlp.relation_words import (
     ACTIONS,
     AGENCY_WORDS,
+    COMPELLING,
     DENIAL,
     DESCRIPTIONS,
     GOVERNMENT,
@@ -90,6 +91,17 @@ def clause_of(action: Token) -> list[Token]:
     while chain[-1].dep_ not in (*CLAUSE_EDGES, "ROOT") and chain[-1].head is not chain[-1]:
         chain.append(chain[-1].head)
     return chain
+
+
+def coordinated_above(action: Token) -> set[int]:
+    """The words above ``action`` that it reaches only through a conjunction ("dropped Clearview | but still
+    uses Rekognition": "dropped" and what is above it), as token indices."""
+    token = action
+    while token.dep_ != "conj" and token.head.i != token.i:
+        token = token.head
+    if token.dep_ != "conj":
+        return set()
+    return {t.i for t in token.ancestors}
 
 
 def is_unreal(action: Token, headline: bool) -> bool:
@@ -245,6 +257,17 @@ def ban_by_subject(ban: Token, own: set[int]) -> bool:
         return any(any(c.i in own for c in h.subtree) and not GOVERNMENT.search(h.text) for h in named)
     # A pronoun ("Amazon said it would keep its ban") stands for what the sentence named before it.
     return named_before(holders[0] if holders else ban, own)
+
+
+def ordered_by_government(action: Token) -> bool:
+    """Whether a government, a court or a regulator ordered the stop that ``action`` tells ("a judge ordered
+    the department to stop using Clearview"): a ban, not the agency's own halt."""
+    for verb in action.ancestors:
+        if verb.pos_ == "VERB" and COMPELLING.match(verb.lemma_ or verb.text):
+            subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+            subjects += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            return any(GOVERNMENT.search(" ".join(t.text for t in s.subtree)) for s in subjects)
+    return False
 
 
 def named_before(word: Token, own: set[int]) -> bool:

@@ -66,16 +66,22 @@ AGENCY_WORDS = re.compile(r"(force|department|police|agenc(y|ies)|service|sherif
 GOVERNMENT = re.compile(
     r"\b(council|city|cities|county|state|states|legislat\w*|lawmakers?|congress|parliament|eu|european|"
     r"government|voters|ordinance|law|bill|supervisors|regulators?|court|commission|assembly|senate|mayor|"
-    r"governor|ballot|measure|act)\b", re.IGNORECASE)
+    r"governor|ballot|measure|act|judges?|justices?|tribunal|courts)\b", re.IGNORECASE)
+# A verb by which a government, a court or a regulator makes an agency stop: "a judge ordered the department to
+# stop using Clearview" is a ban.
+COMPELLING = re.compile(r"(order|requir|direct|compel|forc|instruct|mandat|enjoin)\w*$", re.IGNORECASE)
 # Descriptions that stand for the vendor or product, or for the agency, a sentence before named ("Voyager Labs
 # signed a trial agreement with the LAPD. The department later said it did not buy the product."): the noun
 # (group 1, or 2 for a bare plural of agency staff) is read as the name.
 VENDOR_REFERENCE = re.compile(
     r"\b(?:the|its|this|that)\s+(?:[\w-]+\s+){0,2}?(company|firm|vendor|start-?up|maker|supplier|contractor|giant|"
     r"system|software|tool|platform|app|application|database|technology|product|algorithm)\b", re.IGNORECASE)
+PRONOUN_REFERENCE = re.compile(r"\b(?:it|them)\b", re.IGNORECASE)
+STAFF_WORDS = "officers|deputies|agents|troopers|detectives|investigators|guards"
+STAFF = re.compile(f"({STAFF_WORDS})", re.IGNORECASE)
 AGENCY_REFERENCE = re.compile(
     r"\b(?:the|its)\s+(?:[\w-]+\s+){0,2}?(force|department|agency|bureau|office|constabulary|jail|prison|"
-    r"gendarmerie)\b|\b(officers|deputies|agents|troopers|detectives|investigators|guards)\b", re.IGNORECASE)
+    rf"gendarmerie)\b|\b({STAFF_WORDS})\b", re.IGNORECASE)
 # A list item's marker ("- ", "• ", "3. ") at the start of a sentence: the parser reads a dash as a word and
 # hangs the sentence from it.
 LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014]|\d{1,2}[.)])\s+")

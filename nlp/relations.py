@@ -59,6 +59,7 @@ from nlp.relation_reading import (
     by_other_actor,
     by_unnamed_user,
     clause_of,
+    coordinated_above,
     governing_word,
     is_denied,
     is_title_case,
@@ -66,6 +67,7 @@ from nlp.relation_reading import (
     nearest_to,
     negation_on,
     on_other,
+    ordered_by_government,
     tree_path,
 )
 from nlp.relation_words import (
@@ -76,6 +78,8 @@ from nlp.relation_words import (
     JOINING_WORDS,
     LIST_MARKER,
     PRECEDENCE,
+    PRONOUN_REFERENCE,
+    STAFF,
     VENDOR_REFERENCE,
 )
 from store import Relation
@@ -257,10 +261,13 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
             negation = negation_on(way) if name != "bans" and action not in ended else None
             if negation == "none":
                 continue
+            # A halt the action is a later conjunct of does not govern it ("stopped using Clearview but will
+            # keep using Rekognition"): the two verbs share the agency, not the stop.
+            beside = coordinated_above(action)
             stopped = name != "bans" and action not in ended and (
-                negation == "halts" or any(action_of(t) == "halts" for t in way))
+                negation == "halts" or any(action_of(t) == "halts" and t.i not in beside for t in way))
             if vendor_or_agency_ban or stopped:
-                name = "halts"
+                name = "bans" if stopped and ordered_by_government(action) else "halts"
             for ident, agency in named:  # "sold subscriptions to the FBI and to CBP": one relation each
                 relation = Relation(vendor=mention.vendor, product=mention.product,
                                     agency=_agency_name(agency, ident, mentions), action=name, sentence=sentence)
@@ -299,23 +306,39 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
                         end = tail.end() if tail else match.end()
                         agencies.append((text[start:end], start, end))
         named = ([(label, ident) for label, ident, _, _ in spans], [ident for ident, _, _ in agencies])
-        carried = False
+        carried, pronoun = False, False
         if not spans and (vendor := _referred(before[0])):
             spans = [(vendor[0], vendor[1], m.start(1), m.end(1)) for m in VENDOR_REFERENCE.finditer(text)][:1]
+            if not spans:  # "NEC sold NeoFace to the force. Officers have used it 4,000 times."
+                spans = [(vendor[0], vendor[1], m.start(), m.end()) for m in PRONOUN_REFERENCE.finditer(text)][:1]
+                pronoun = bool(spans)
             carried = bool(spans)
-        if not agencies and len(set(before[1])) == 1:
-            agencies = [(before[1][0], m.start(m.lastindex or 1), m.end(m.lastindex or 1))
+        # Staff ("officers", "deputies") are the one agency the sentence before named, as a description is.
+        staff = bool(agencies) and all(STAFF.fullmatch(name) for name, _, _ in agencies)
+        if (staff or not agencies) and len(set(before[1])) == 1:
+            referred = [(before[1][0], m.start(m.lastindex or 1), m.end(m.lastindex or 1))
                         for m in AGENCY_REFERENCE.finditer(text)][:1]
-            carried = carried or bool(agencies)
+            agencies = referred or agencies
+            carried = carried or bool(referred)
         if spans and agencies and len(sent) <= MAX_SENTENCE_TOKENS:
             # A list marker is blanked, not cut, so that the offsets above still hold.
             unmarked = LIST_MARKER.sub(lambda m: " " * len(m.group()), text, count=1)
-            stated = relations_in(parser(unmarked), spans, agencies, vendor_ids)
+            parsed = parser(unmarked)
+            # A pronoun stands for the thing the sentence before named only as what was acted on ("bought
+            # it"); as a subject it is more often the agency ("The force said it would stop").
+            stated = [] if pronoun and not _acted_on(parsed, spans[0][2]) else relations_in(
+                parsed, spans, agencies, vendor_ids)
             # The sentence that names them goes with the one that says what they did, so the evidence reads
             # on its own.
             found += [replace(r, sentence=f"{previous} {r.sentence}") for r in stated] if carried else stated
         before, previous = named, text.strip()  # a sentence that names nothing leaves nothing to carry
     return found
+
+
+def _acted_on(parsed: Doc, start: int) -> bool:
+    """Whether the word at character ``start`` is an action's object, or its subject in the passive."""
+    span = parsed.char_span(start, start + 1, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("dobj", "pobj", "nsubjpass")
 
 
 def _name_start(text: str, start: int, taken: list[tuple[int, int]]) -> int:

@@ -153,9 +153,35 @@ def test_a_description_in_the_next_sentence_stands_for_the_one_name_before_it():
                 "Department.") == set()
 
 
+def test_it_acted_on_in_the_next_sentence_is_the_one_name_before_and_staff_are_the_agency_named():
+    found = relations("NEC sold NeoFace to the Dorset constabulary in 2019. Officers have used it more than 4,000 "
+                      "times.")
+    assert {(r.action, r.product, r.agency) for r in found} == {
+        ("sells", "NEC NeoFace", "Dorset constabulary"), ("uses", "NEC NeoFace", "Dorset constabulary")}
+    # "it" as a subject is more often the agency than the thing before: not read.
+    assert relations("Clearview AI drew criticism from lawmakers. The Lakeview police said it would stop using "
+                     "facial recognition.") == []
+
+
 def test_a_company_banning_police_use_of_its_own_product_halts_and_a_city_bans():
     assert actions("Amazon extends its ban on police use of Rekognition indefinitely.") == {"halts"}
     assert actions("The Oakdale city council banned police use of Clearview AI on Tuesday.") == {"bans"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("A federal judge ordered the Riverton Police Department to stop using Clearview AI.", {"bans"}),
+    ("The Riverton police were ordered by a judge to stop using Clearview AI.", {"bans"}),
+    ("The sheriff ordered deputies to stop using Clearview AI.", {"halts"}),
+])
+def test_a_stop_a_court_or_government_orders_is_a_ban_a_sheriffs_is_a_halt(text, expected):
+    assert actions(text) == expected
+
+
+def test_a_halt_does_not_govern_the_verb_coordinated_with_it():
+    found = keys("The Marlow police stopped using Clearview AI but will keep using Rekognition for now.")
+    assert found == {("halts", "Clearview AI", None), ("uses", "Amazon", "Amazon Rekognition")}
+    assert keys("The Orlando police tested Amazon Rekognition for a year and then stopped using it.") == {
+        ("pilots", "Amazon", "Amazon Rekognition"), ("halts", "Amazon", "Amazon Rekognition")}
 
 
 @pytest.mark.parametrize("text", [
@@ -261,9 +287,9 @@ def test_score_relations_counts_hits_against_both_totals():
     # nlp/README.md gives the measured figures; the floors sit a few points under them.
     ("relations_written.jsonl", 0.91, 0.77),
     ("relations_heldout.jsonl", 0.88, 0.83),
-    ("relations_heldout2.jsonl", 0.81, 0.79),
+    ("relations_heldout2.jsonl", 0.83, 0.81),
     ("relations_heldout3.jsonl", 0.88, 0.72),
-    ("relations_heldout4.jsonl", 0.72, 0.49),
+    ("relations_heldout4.jsonl", 0.73, 0.53),
 ])
 def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name, precision_floor, recall_floor):
     rows = [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
