@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from itertools import pairwise
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from nlp.relation_words import (
     ACTIONS,
@@ -102,6 +102,22 @@ def coordinated_above(action: Token) -> set[int]:
     if token.dep_ != "conj":
         return set()
     return {t.i for t in token.ancestors}
+
+
+def passive_elsewhere(action: Token, agency: Span) -> bool:
+    """Whether ``action`` is a passive with no one named as its doer ("Rekognition was used to find lost
+    children") and the agency is in another clause, neither inside the action's own words nor the subject of
+    a verb above it ("police said the software was used" keeps the police; "recommends police use a
+    threshold, and noted that Rekognition was used" does not)."""
+    if not any(c.dep_ in ("nsubjpass", "auxpass") for c in action.children) or any(
+            c.dep_ == "agent" for c in action.children):
+        return False
+    inside = {t.i for t in action.subtree}
+    if agency.root.i in inside:
+        return False
+    subjects = {w.i for up in action.ancestors for c in up.children if c.dep_ in ("nsubj", "nsubjpass")
+                for w in c.subtree}
+    return agency.root.i not in subjects
 
 
 def is_unreal(action: Token, headline: bool) -> bool:

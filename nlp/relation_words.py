@@ -47,7 +47,7 @@ SPEECH = re.compile(r"(answer|say|said|comment|confirm|discuss|disclos|respond|e
 # Above the action in the parse, these mean it has not happened (yet): a demand, a plan, a question, a
 # worry, a forecast.
 UNREAL = re.compile(
-    r"(urg|ask|call|demand|press|pressur|petition|request|want|push|lobb|propos|resolv|recommend|consider|"
+    r"(urg|ask|call|demand|press|pressur|petition|request|want|push|lobb|propos|resolv|recommend|advis|consider|"
     r"plan|weigh|concern|worr|fear|wonder|whether|if|should|could|might|may|debat|seek|sought|"
     r"encourag|implor|imagin|bet|expect|predict|forecast|anticipat|hope|delay|attempt|try|tries|effort)\w*$",
     re.IGNORECASE)

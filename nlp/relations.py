@@ -68,6 +68,7 @@ from nlp.relation_reading import (
     negation_on,
     on_other,
     ordered_by_government,
+    passive_elsewhere,
     tree_path,
 )
 from nlp.relation_words import (
@@ -251,6 +252,8 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
             if not headline and on_other(action, own, ours - listed):
                 continue
             ident, agency = min(agency_spans, key=lambda pair: nearest_to(pair[1], action)[0])
+            if not headline and passive_elsewhere(action, agency):
+                continue  # "it recommends police use a threshold ..., and it noted that Rekognition was used to ..."
             if any(t.dep_ in ("prep", "agent") and (EXCLUDING.fullmatch(t.text) or any(
                     c.dep_ == "neg" for c in t.children)) for t in agency[-1].ancestors):
                 continue  # "customers outside law enforcement", "evaluated by a lab, not by any police agency"

@@ -195,6 +195,18 @@ def test_demands_worries_and_denied_clauses_state_nothing(text):
     assert relations(text) == []
 
 
+def test_a_passive_use_with_no_doer_is_not_an_agency_in_another_clauses():
+    # The demo's moratorium story: police are the subject of a recommendation, not of the use.
+    assert relations("The company said it recommends police use a threshold of at least 95 percent, and it noted "
+                     "that Rekognition was used to find lost children.") == []
+    assert keys("Detroit police said the DataWorks Plus software was used in more than 500 investigations.") == {
+        ("uses", "DataWorks Plus", None)}
+
+
+def test_advice_states_nothing():
+    assert relations("Clearview AI advises police to treat every match as a lead, not as evidence.") == []
+
+
 def test_a_list_marker_does_not_change_what_a_sentence_states():
     # The parser hangs a sentence from a leading dash; the demo's moratorium post is a bulleted list.
     assert relations("- Customers outside law enforcement can continue to use all Rekognition features.") == []
