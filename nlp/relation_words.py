@@ -23,9 +23,11 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("uses", r"use[sd]?|using|user|deploy\w*|ran|runs?|running|rel(y|ies|ied)|lean(s|ed|ing)|operat(e|es|ed)|"
                  r"adopt\w*|search(ed|es|ing)?|quer(y|ies|ied|ying)|access(es|ed|ing)?|"
                  r"match(ed|es|ing)?|scan(s|ned|ning)?|rolled|roll(s|ing)?|employ\w*|tap(s|ped|ping)?|"
-                 r"flag(s|ged|ging)"),
+                 r"flag(s|ged|ging)|alert(s|ed|ing)?|credit(s|ed|ing)?"),
     )
 )
+# Nouns for a deal that can end as a pilot can ("its Clearview licence lapsed": the licence was sold, then ended).
+DEALS = re.compile(r"contracts?|licen[cs]es?|subscriptions?|agreements?|deals?", re.IGNORECASE)
 PRECEDENCE = {name: rank for rank, (name, _) in enumerate(ACTIONS)}
 SELLING = dict(ACTIONS)["sells"]
 PAYING = {"paid", "pays", "paying"}
@@ -49,7 +51,8 @@ SPEECH = re.compile(r"(answer|say|said|comment|confirm|discuss|disclos|respond|e
 UNREAL = re.compile(
     r"(urg|ask|call|demand|press|pressur|petition|request|want|push|lobb|propos|resolv|recommend|advis|consider|"
     r"plan|weigh|concern|worr|fear|wonder|whether|if|should|could|might|may|debat|seek|sought|"
-    r"encourag|implor|imagin|bet|expect|predict|forecast|anticipat|hope|delay|attempt|try|tries|effort)\w*$",
+    r"encourag|implor|imagin|bet|expect|predict|forecast|anticipat|hope|delay|attempt|try|tries|effort|bid|"
+    r"alleg|claim|rumo|hoax|satir)\w*$",
     re.IGNORECASE)
 # "would" is unreal ("an amendment that would ban") unless someone reported it ("Amazon said it would pause").
 REPORTING = re.compile(r"(said|says|say|announc|told|tell|wrote|writ|stat|confirm|explain|add)\w*$", re.IGNORECASE)
@@ -75,7 +78,8 @@ COMPELLING = re.compile(r"(order|requir|direct|compel|forc|instruct|mandat|enjoi
 # (group 1, or 2 for a bare plural of agency staff) is read as the name.
 VENDOR_REFERENCE = re.compile(
     r"\b(?:the|its|this|that)\s+(?:[\w-]+\s+){0,2}?(company|firm|vendor|start-?up|maker|supplier|contractor|giant|"
-    r"system|software|tool|platform|app|application|database|technology|product|algorithm)\b", re.IGNORECASE)
+    r"system|software|tool|platform|app|application|database|technology|product|algorithm|"
+    r"trial|pilot|test|contract|licen[cs]e|subscription|account|deal|agreement)\b", re.IGNORECASE)
 PRONOUN_REFERENCE = re.compile(r"\b(?:it|them)\b", re.IGNORECASE)
 STAFF_WORDS = "officers|deputies|agents|troopers|detectives|investigators|guards"
 STAFF = re.compile(f"({STAFF_WORDS})", re.IGNORECASE)

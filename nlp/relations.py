@@ -81,6 +81,7 @@ from nlp.relation_words import (
     AGENCY_REFERENCE,
     AGENCY_TAIL,
     CAPITALISED_RUN,
+    DEALS,
     EXCLUDING,
     JOINING_WORDS,
     LIST_MARKER,
@@ -190,6 +191,12 @@ def _coordination_head(parsed: Doc, mention: Mention) -> Token:
     return top
 
 
+def _is_deal(token: Token) -> bool:
+    """Whether the word names a pilot or a deal that can end ("its Palantir pilot", "the Flock contract")."""
+    return token.pos_ in ("NOUN", "PROPN") and (action_of(token) == "pilots" or (
+        action_of(token) == "sells" and DEALS.fullmatch(token.text) is not None))
+
+
 def _read_actions(near: set[Token], headline: bool) -> tuple[list[Token], set[Token]]:
     """The actions the action words ``near`` vendor and agency state (each read through the ban or halt that
     governs it), most specific first; and among them the pilots a halt ended or an action followed, which
@@ -199,16 +206,16 @@ def _read_actions(near: set[Token], headline: bool) -> tuple[list[Token], set[To
     # "ran a six-month pilot", "a trial was run by the department": the noun says what the verb did
     governing -= {t for t in governing if action_of(t) == "uses" and any(
         c.dep_ in ("dobj", "nsubjpass") and c in governing and action_of(c) != "uses" for c in t.children)}
-    # "ended its Palantir pilot", "a pilot ... was quietly ended": the pilot took place, then stopped
-    ended = {t for t, g in governor.items() if action_of(t) == "pilots" and t.pos_ in ("NOUN", "PROPN")
-             and g is not t and action_of(g) == "halts"}
+    # "ended its Palantir pilot", "a pilot ... was quietly ended", "let its BriefCam licence expire": the pilot
+    # or the deal took place, then stopped
+    ended = {t for t, g in governor.items() if _is_deal(t) and g is not t and action_of(g) == "halts"}
     if headline:
         # a title-case headline parses badly: a ban or halt governs what follows it ("Council Bans Police From
         # Using Clearview", "Sheriff's Office Drops Palantir Contract", "Police End Rekognition Pilot")
         stop = min((t.i for t in governing if action_of(t) in ("bans", "halts")), default=None)
         after = {t for t in governing if stop is not None and t.i > stop and action_of(t) not in ("bans", "halts")}
         governing -= after
-        ended |= {t for t in after if action_of(t) == "pilots" and t.pos_ in ("NOUN", "PROPN")}
+        ended |= {t for t in after if _is_deal(t)}
     # "After a pilot last fall, the department bought twelve cameras": the pilot came first
     ended |= {p for t in governing for c in t.children if c.dep_ == "prep" and c.lower_ in ("after", "following")
               for p in c.children if p.dep_ == "pobj" and action_of(p) == "pilots"}

@@ -109,7 +109,8 @@ def test_it_after_the_one_product_named_stands_for_it():
 
 def test_a_ban_or_halt_in_a_headline_governs_what_follows_it():
     assert actions("Council Bans Tamsin Harbor Police From Using Clearview") == {"bans"}
-    assert actions("Ashby Vale Sheriff's Office Drops Palantir Contract After Budget Review") == {"halts"}
+    # a contract dropped was held: a sale, then its end (as an ended pilot is a pilot and a halt)
+    assert actions("Ashby Vale Sheriff's Office Drops Palantir Contract After Budget Review") == {"halts", "sells"}
 
 
 @pytest.mark.parametrize("text", [
@@ -203,8 +204,29 @@ def test_a_passive_use_with_no_doer_is_not_an_agency_in_another_clauses():
         ("uses", "DataWorks Plus", None)}
 
 
-def test_advice_states_nothing():
-    assert relations("Clearview AI advises police to treat every match as a lead, not as evidence.") == []
+@pytest.mark.parametrize("text", [
+    "Clearview AI advises police to treat every match as a lead, not as evidence.",
+    "Motorola Solutions lost its bid to supply video analytics to the Garda.",
+    "A Reddit thread claimed UK Border Force was running Corsight AI on arriving passengers.",
+    "A lawsuit alleges that the Riverton police used Clearview AI to identify protesters.",
+])
+def test_advice_bids_claims_and_allegations_state_nothing(text):
+    assert relations(text) == []
+
+
+def test_a_deal_that_ended_was_made_and_a_deal_in_the_next_sentence_is_the_vendors():
+    assert actions("The Kessler Township Police Department let its BriefCam licence expire in May.") == {
+        "sells", "halts"}
+    found = keys("The FBI tested Clearview AI's platform for about four months. The bureau let the trial lapse "
+                 "in 2022.")
+    assert found == {("pilots", "Clearview AI", None), ("halts", "Clearview AI", None)}
+    # a company's sales that end are its halt, not a deal
+    assert actions("Amazon ended sales of Rekognition to police in 2020.") == {"halts"}
+
+
+def test_arrests_credited_to_a_system_are_its_use():
+    assert keys("Colombia's National Police credited 14 arrests to a Cognitec system at the stadium gates.") == {
+        ("uses", "Cognitec", None)}
 
 
 def test_a_list_marker_does_not_change_what_a_sentence_states():
@@ -240,7 +262,7 @@ def test_a_relative_clause_on_the_product_adds_its_action():
     found = keys("Agents at ICE relied on the Palantir software, which the agency has licensed since 2014.")
     assert found == {("uses", "Palantir", None), ("sells", "Palantir", None)}
     assert keys("ShotSpotter sensors, which the NYPD bought in 2015, alerted officers.") == {
-        ("sells", "ShotSpotter", None)}
+        ("sells", "ShotSpotter", None), ("uses", "ShotSpotter", None)}  # the alerts are the use
 
 
 def test_an_action_in_another_clause_whose_subject_stands_for_the_agency_is_the_agencys():
