@@ -30,6 +30,8 @@ from nlp.relation_words import (
     STOPPING,
     STOPPING_PARTICLES,
     STOPPING_VERBS,
+    SWITCHED_TO,
+    SWITCHING,
     TRYING,
     UNREAL,
 )
@@ -58,6 +60,8 @@ def action_of(token: Token) -> str | None:
         return "pilots" if any(c.dep_ == "dobj" for c in children) else None
     if token.lower_ in STOPPING and any(c.lower_ == "by" for c in children):
         return None  # "stopped by the booth" is a visit
+    if token.pos_ == "VERB" and SWITCHING.match(token.text):
+        return "halts"  # what was switched away from; :func:`switched_to` reads what it became
     name = next((name for name, pattern in ACTIONS if pattern.match(token.text)), None)
     if name == "uses" and token.dep_ in ("amod", "compound"):
         return None  # a kind of thing, not a use: "face-matching software", "a search tool"
@@ -68,6 +72,23 @@ def action_of(token: Token) -> str | None:
     refused_to_speak = REFUSAL.match(token.text) and any(
         c.dep_ in ("xcomp", "dobj", "ccomp") and SPEECH.match(c.text) for c in children)
     return None if refused_to_speak else name
+
+
+def switched_to(action: Token, own: set[int]) -> bool:
+    """Whether ``action`` is a switch and the vendor (token indices ``own``) is what it switched to ("swapped
+    ShotSpotter for Flock", "replaced its cameras with Axon's", "switched from Cognitec to Idemia")."""
+    if action.pos_ != "VERB" or not SWITCHING.match(action.text):
+        return False
+    # the preposition may hang from the verb or from what was switched away from ("swapped ShotSpotter for
+    # Flock", "migrating the department from a server to NeoFace")
+    doc = action.doc
+    for i in own:
+        for up in doc[i].ancestors:
+            if up.i == action.i:
+                break
+            if up.dep_ == "prep" and up.lower_ in SWITCHED_TO:
+                return True
+    return False
 
 
 def tree_path(a: Token, b: Token) -> list[Token]:

@@ -35,6 +35,9 @@ SIGNING = {"sign", "signs", "signed", "signing"}
 TRYING = {"try", "tries", "tried", "trying"}
 ORDERING = {"order", "orders", "ordered", "ordering"}
 STOPPING = {"stop", "stops", "stopped", "stopping"}
+# A switch stops one thing for another: "swapped ShotSpotter for Flock", "replaced Dahua cameras with Axon's".
+SWITCHING = re.compile(r"(swap|switch|replac|migrat)\w*$", re.IGNORECASE)
+SWITCHED_TO = {"for", "with", "to", "by"}
 # Nouns that stand for the one product a sentence names ("began querying the system").
 DESCRIPTIONS = re.compile(r"(system|software|tool|platform|app|application|database|service|technology|"
                           r"program|product|cameras?|sensors?)s?", re.IGNORECASE)

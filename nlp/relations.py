@@ -75,6 +75,7 @@ from nlp.relation_reading import (
     on_other,
     ordered_by_government,
     passive_elsewhere,
+    switched_to,
     tree_path,
 )
 from nlp.relation_words import (
@@ -284,6 +285,8 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
                 negation == "halts" or any(action_of(t) == "halts" and t.i not in beside for t in way))
             if vendor_or_agency_ban or stopped:
                 name = "bans" if stopped and ordered_by_government(action) else "halts"
+            if switched_to(action, own) and negation is None:
+                name = "uses"  # "swapped ShotSpotter for Flock": Flock is what the agency uses now
             for ident, agency in named:  # "sold subscriptions to the FBI and to CBP": one relation each
                 relation = Relation(vendor=mention.vendor, product=mention.product,
                                     agency=_agency_name(agency, ident, mentions), action=name, sentence=sentence)

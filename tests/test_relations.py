@@ -224,6 +224,13 @@ def test_a_deal_that_ended_was_made_and_a_deal_in_the_next_sentence_is_the_vendo
     assert actions("Amazon ended sales of Rekognition to police in 2020.") == {"halts"}
 
 
+def test_a_switch_halts_what_it_leaves_and_uses_what_it_takes_up():
+    assert keys("The Dahlgren police swapped ShotSpotter for Flock Safety's Raven sensors in March.") == {
+        ("halts", "ShotSpotter", None), ("uses", "Flock Safety", None)}
+    assert keys("The Carver City Police Department switched to DataWorks Plus in 2020.") == {
+        ("uses", "DataWorks Plus", None)}
+
+
 def test_arrests_credited_to_a_system_are_its_use():
     assert keys("Colombia's National Police credited 14 arrests to a Cognitec system at the stadium gates.") == {
         ("uses", "Cognitec", None)}
