@@ -312,6 +312,8 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
         spans = [(e.label_, e.kb_id_ or e.text, e.start_char - sent.start_char, e.end_char - sent.start_char)
                  for e in ents if e.label_ in ("VENDOR", "PRODUCT")]
         text = whole[sent.start_char: sent.end_char]
+        # A list marker is blanked, not cut, so that offsets into the text still hold.
+        unmarked = LIST_MARKER.sub(lambda m: " " * len(m.group()), text, count=1)
         agencies = [(e.kb_id_ or e.text, e.start_char - sent.start_char, e.end_char - sent.start_char)
                     for e in ents if e.label_ == "AGENCY"]
         if not agencies:
@@ -340,18 +342,24 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
             agencies = referred or agencies
             carried = carried or bool(referred)
         if spans and agencies and len(sent) <= MAX_SENTENCE_TOKENS:
-            # A list marker is blanked, not cut, so that the offsets above still hold.
-            unmarked = LIST_MARKER.sub(lambda m: " " * len(m.group()), text, count=1)
             parsed = parser(unmarked)
             # A pronoun stands for the thing the sentence before named only as what was acted on ("bought
             # it"); as a subject it is more often the agency ("The force said it would stop").
             stated = [] if pronoun and not _acted_on(parsed, spans[0][2]) else relations_in(
                 parsed, spans, agencies, vendor_ids)
             # The sentence that names them goes with the one that says what they did, so the evidence reads
-            # on its own.
-            found += [replace(r, sentence=f"{previous} {r.sentence}") for r in stated] if carried else stated
-        before, previous = named, text.strip()  # a sentence that names nothing leaves nothing to carry
+            # on its own; what the sentence before already stated is not stated twice.
+            if carried:
+                said = {_stated(r) for r in found if r.sentence == previous}
+                stated = [replace(r, sentence=f"{previous} {r.sentence}") for r in stated if _stated(r) not in said]
+            found += stated
+        before, previous = named, unmarked.strip()  # a sentence that names nothing leaves nothing to carry
     return found
+
+
+def _stated(relation: Relation) -> tuple[str | None, str | None, str, str]:
+    """What a relation says, whatever its sentence ("police" and "Police" are one agency)."""
+    return relation.vendor, relation.product, (relation.agency or "").lower(), relation.action
 
 
 def _acted_on(parsed: Doc, start: int) -> bool:

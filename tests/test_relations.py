@@ -146,6 +146,10 @@ def test_a_description_in_the_next_sentence_stands_for_the_one_name_before_it():
     assert {(a, v) for a, v, _ in keys(text)} == {("sells", "Flock Safety"), ("uses", "Flock Safety")}
     used = next(r for r in relations(text) if r.action == "uses")
     assert used.sentence == text, "the sentence that names the vendor goes with the one that says what was done"
+    # what the first sentence stated is not stated again with the second
+    twice = ("Amazon put a one-year moratorium on police use of Rekognition. Police departments will not be able "
+             "to use it during that year.")
+    assert [r.sentence for r in relations(twice)] == [twice.split(". ")[0] + "."]
     both = ("Voyager Labs signed a trial agreement with the Los Angeles Police Department in 2019. A year later "
             "the department ended the trial and the company left the city.")
     assert ("halts", "Voyager Labs", None) in keys(both)
