@@ -19,11 +19,14 @@ from nlp.relation_words import (
     DESCRIPTIONS,
     GOVERNMENT,
     NEGATION,
+    ORDER_KINDS,
     ORDERING,
     PAST_AUXILIARIES,
     PAYING,
     REFUSAL,
     REPORTING,
+    RESULTING,
+    RESULTS,
     SELLING,
     SIGNING,
     SPEECH,
@@ -55,7 +58,10 @@ def action_of(token: Token) -> str | None:
         with_whom = any(c.lower_ in ("with", "on") for c in children) and not any(c.dep_ == "dobj" for c in children)
         return "sells" if with_whom else None
     if token.lower_ in ORDERING:  # "ordered six camera vans from NEC"; "a court ordered" is no purchase
-        return "sells" if any(c.lower_ == "from" for c in children) else None
+        procurement = token.pos_ == "NOUN" and any(c.dep_ == "compound" and c.lower_ in ORDER_KINDS for c in children)
+        return "sells" if procurement or any(c.lower_ == "from" for c in children) else None
+    if token.lower_ in RESULTING:  # "the system has produced 52 leads"
+        return "uses" if any(c.dep_ == "dobj" and RESULTS.match(c.text) for c in children) else None
     if token.lower_ in TRYING:  # "tried Clearview AI" is a pilot; "tried to buy" an attempt
         return "pilots" if any(c.dep_ == "dobj" for c in children) else None
     if token.lower_ in STOPPING and any(c.lower_ == "by" for c in children):

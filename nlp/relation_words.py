@@ -34,6 +34,12 @@ PAYING = {"paid", "pays", "paying"}
 SIGNING = {"sign", "signs", "signed", "signing"}
 TRYING = {"try", "tries", "tried", "trying"}
 ORDERING = {"order", "orders", "ordered", "ordering"}
+# A procurement order is a sale ("entered into a task order with CBP"); a court's or an executive order is not.
+ORDER_KINDS = {"task", "purchase", "delivery", "work", "blanket", "call"}
+# Results an agency got from a system are its use of it ("the system has produced 52 leads").
+RESULTING = {"produce", "produced", "produces", "producing", "generate", "generated", "generates", "generating",
+             "yield", "yielded", "yields", "return", "returned", "returns"}
+RESULTS = re.compile(r"(leads?|match(es)?|hits?|alerts?|arrests?|identifications?|suspects?)$", re.IGNORECASE)
 STOPPING = {"stop", "stops", "stopped", "stopping"}
 # A switch stops one thing for another: "swapped ShotSpotter for Flock", "replaced Dahua cameras with Axon's".
 SWITCHING = re.compile(r"(swap|switch|replac|migrat)\w*$", re.IGNORECASE)

@@ -235,9 +235,17 @@ def test_a_switch_halts_what_it_leaves_and_uses_what_it_takes_up():
         ("uses", "DataWorks Plus", None)}
 
 
-def test_arrests_credited_to_a_system_are_its_use():
+def test_arrests_credited_to_a_system_and_leads_it_produced_are_its_use():
     assert keys("Colombia's National Police credited 14 arrests to a Cognitec system at the stadium gates.") == {
         ("uses", "Cognitec", None)}
+    assert keys("The Orrin Falls Police Department says the Flock Safety system has produced 52 leads.") == {
+        ("uses", "Flock Safety", None)}
+
+
+def test_a_procurement_order_is_a_sale_and_a_court_order_is_not():
+    assert keys("On March 4, 2024, Veritone, Inc. entered into a task order with U.S. Customs and Border "
+                "Protection.") == {("sells", "Veritone", None)}
+    assert actions("A court order bars the Riverton police from using Clearview AI.") == {"bans"}
 
 
 def test_a_list_marker_does_not_change_what_a_sentence_states():
