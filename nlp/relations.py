@@ -148,11 +148,16 @@ def _mentions(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], vendor_id
     return found
 
 
-def _agency_name(span: Span, ident: str, mentions: Sequence[Mention]) -> str:
-    """The agency as stored: the lexicon's id, or for a pattern match the head noun with its compounds (a
-    title-case headline otherwise hands over "Microsoft And Amazon Not Letting Police")."""
+def _agency_name(span: Span, ident: str, mentions: Sequence[Mention], headline: bool = False) -> str:
+    """The agency as stored: the lexicon's id; a capitalised name with "of" in it whole ("the Texas Department
+    of Public Safety"); or for a pattern match the head noun with its compounds (a title-case headline
+    otherwise hands over "Microsoft And Amazon Not Letting Police")."""
     if ident and ident != span.text:
         return ident
+    words = [t for t in span if t.lower_ != "the" or t.i != span.start]
+    if not headline and any(t.lower_ == "of" for t in words) and all(
+            t.text[:1].isupper() or t.lower_ in NAME_JOINERS for t in words):
+        return span.doc.text[words[0].idx: span.end_char]
     head = span[-1]
     ours = {i for m in mentions for i in m.tokens}
     words = [head]
@@ -235,6 +240,9 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
     ours = {i for m in mentions for i in m.tokens}
     agency_spans = [(ident, s) for ident, a, b in agencies
                     if (s := parsed.char_span(a, b, alignment_mode="expand")) is not None]
+    # "national police" and its "police": the longer match names the agency
+    agency_spans = [(ident, s) for ident, s in agency_spans if not any(
+        o.start <= s.start and s.end <= o.end and len(o) > len(s) for _, o in agency_spans)]
     actions = [t for t in parsed if t.i not in ours and action_of(t)]
     if parsed.text.rstrip().endswith("?") or not agency_spans or not actions:
         return []  # a question states nothing
@@ -289,7 +297,8 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
                 name = "uses"  # "swapped ShotSpotter for Flock": Flock is what the agency uses now
             for ident, agency in named:  # "sold subscriptions to the FBI and to CBP": one relation each
                 relation = Relation(vendor=mention.vendor, product=mention.product,
-                                    agency=_agency_name(agency, ident, mentions), action=name, sentence=sentence)
+                                    agency=_agency_name(agency, ident, mentions, headline), action=name,
+                                    sentence=sentence)
                 if relation not in found:
                     found.append(relation)
     return found
@@ -355,6 +364,9 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
             found += stated
         before, previous = named, unmarked.strip()  # a sentence that names nothing leaves nothing to carry
     return found
+
+
+NAME_JOINERS = {"of", "and", "for", "the", "'s", "&"}
 
 
 def _stated(relation: Relation) -> tuple[str | None, str | None, str, str]:

@@ -272,6 +272,9 @@ def test_a_title_case_headline_names_the_agency_not_the_whole_headline():
     ("Amazon sold Rekognition to police in Orlando.", "police"),
     ("Records showed Amazon marketing Rekognition to a sheriff's office in Oregon.", "sheriff's office"),
     ("Idemia supplied the police department with its face-matching software.", "police department"),
+    ("Veritone received a purchase order from the Texas Department of Public Safety.",
+     "Texas Department of Public Safety"),
+    ("Clearview AI sold licences to the national police of Colombia.", "national police"),
 ])
 def test_an_agency_word_keeps_the_words_of_its_name_around_it(text, agency):
     assert {r.agency for r in relations(text)} == {agency}
