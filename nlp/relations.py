@@ -37,7 +37,7 @@ around them change them:
   use of an agency in another clause; a leading list marker is not read.
 
 The words these rules read are in :mod:`nlp.relation_words`, the parse-tree readings in
-:mod:`nlp.relation_reading`. Six written gold sets measure them (:func:`score_relations`; figures in
+:mod:`nlp.relation_reading`, agency names and what a sentence refers back to in :mod:`nlp.relation_names`. Six written gold sets measure them (:func:`score_relations`; figures in
 ``nlp/README.md``): ``tests/fixtures/relations_written.jsonl`` (the rules and the two path limits were
 chosen on it), ``relations_heldout.jsonl`` and ``relations_heldout2.jsonl`` (other writers'; their errors
 read after their first measurement, session 8 and 11), ``relations_heldout3.jsonl`` (a fourth writer's,
@@ -49,7 +49,6 @@ prints it); the last two sets' errors not read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -59,6 +58,7 @@ from spacy.tokens import Doc, Span, Token
 
 from nlp.components import doc_text
 from nlp.lexicon import Lexicon
+from nlp.relation_names import acted_on, agency_name, agency_referred, cue_agencies, stated, vendor_referred
 from nlp.relation_reading import (
     action_of,
     ban_by_subject,
@@ -79,17 +79,10 @@ from nlp.relation_reading import (
     tree_path,
 )
 from nlp.relation_words import (
-    AGENCY_REFERENCE,
-    AGENCY_TAIL,
-    CAPITALISED_RUN,
     DEALS,
     EXCLUDING,
-    JOINING_WORDS,
     LIST_MARKER,
     PRECEDENCE,
-    PRONOUN_REFERENCE,
-    STAFF,
-    VENDOR_REFERENCE,
 )
 from store import Relation
 
@@ -99,7 +92,9 @@ from store import Relation
 # "face-matching software" no use, agencies known by their kind, a ban that governs a use the parse hangs
 # beside it (session 10); 4: pilots told by nouns, conditions, rejections, headlines in word order, "it" for
 # the one product named, a pronoun's ban, passive bans, another vendor's object, descriptions in the next
-# sentence (session 11); 5: a list item's marker blanked before parsing (session 12).
+# sentence (session 11); 5: list markers blanked, "it" acted on and staff in the next sentence, ordered stops
+# are bans, coordinated verbs, passives with no doer, ended deals, switches, procurement orders, results as
+# uses, bids and claims unreal, agency names with "of" (session 12).
 RELATION_RULES = 5
 
 # Words further apart in the parse than this (vendor to action to agency) are not read as related; action
@@ -148,26 +143,6 @@ def _mentions(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], vendor_id
     return found
 
 
-def _agency_name(span: Span, ident: str, mentions: Sequence[Mention], headline: bool = False) -> str:
-    """The agency as stored: the lexicon's id; a capitalised name with "of" in it whole ("the Texas Department
-    of Public Safety"); or for a pattern match the head noun with its compounds (a title-case headline
-    otherwise hands over "Microsoft And Amazon Not Letting Police")."""
-    if ident and ident != span.text:
-        return ident
-    words = [t for t in span if t.lower_ != "the" or t.i != span.start]
-    if not headline and any(t.lower_ == "of" for t in words) and all(
-            t.text[:1].isupper() or t.lower_ in NAME_JOINERS for t in words):
-        return span.doc.text[words[0].idx: span.end_char]
-    head = span[-1]
-    ours = {i for m in mentions for i in m.tokens}
-    words = [head]
-    for t in reversed(span[:-1]):
-        if t.i in ours or t.dep_ not in ("compound", "amod", "nmod", "poss", "case", "nummod"):
-            break
-        words.insert(0, t)
-    return span.doc.text[words[0].idx: head.idx + len(head.text)]
-
-
 def _noun_phrase(token: Token) -> list[Token]:
     """``token`` and the nouns it belongs to ("Palantir" → "Palantir's software"; "NEC" → "sensors from NEC")."""
     chain = [token]
@@ -199,8 +174,9 @@ def _coordination_head(parsed: Doc, mention: Mention) -> Token:
 
 def _is_deal(token: Token) -> bool:
     """Whether the word names a pilot or a deal that can end ("its Palantir pilot", "the Flock contract")."""
-    return token.pos_ in ("NOUN", "PROPN") and (action_of(token) == "pilots" or (
-        action_of(token) == "sells" and DEALS.fullmatch(token.text) is not None))
+    action = action_of(token)
+    return token.pos_ in ("NOUN", "PROPN") and (
+        action == "pilots" or (action == "sells" and DEALS.fullmatch(token.text) is not None))
 
 
 def _read_actions(near: set[Token], headline: bool) -> tuple[list[Token], set[Token]]:
@@ -297,7 +273,7 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
                 name = "uses"  # "swapped ShotSpotter for Flock": Flock is what the agency uses now
             for ident, agency in named:  # "sold subscriptions to the FBI and to CBP": one relation each
                 relation = Relation(vendor=mention.vendor, product=mention.product,
-                                    agency=_agency_name(agency, ident, mentions, headline), action=name,
+                                    agency=agency_name(agency, ident, ours, headline), action=name,
                                     sentence=sentence)
                 if relation not in found:
                     found.append(relation)
@@ -307,8 +283,8 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
 def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relation]:
     """Relations stated in the sentences of ``doc`` (its entities from the lexicon matcher), each candidate
     sentence parsed by ``parser``. A sentence that describes the vendor or the agency the sentence before
-    named ("the company", "the system", "the force", "deputies") is read with the name in its place, when
-    that sentence named one (:func:`_referred`)."""
+    named ("the company", "the system", "the force", "deputies", "it" acted on) is read with the name in its
+    place, when that sentence named one (:mod:`nlp.relation_names`)."""
     vendor_ids = frozenset(str(row["id"]) for row in lexicon.entity_patterns if row["label"] == "VENDOR")
     # An agency the lexicon marks as not law enforcement (a standards body, a regulator) relates nothing here.
     elsewhere = {str(row["id"]) for row in lexicon.entity_patterns if row.get("law_enforcement") is False}
@@ -326,82 +302,27 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
         agencies = [(e.kb_id_ or e.text, e.start_char - sent.start_char, e.end_char - sent.start_char)
                     for e in ents if e.label_ == "AGENCY"]
         if not agencies:
-            taken = [(a, b) for _, _, a, b in spans]
-            headline = is_title_case(text)
-            for cue in lexicon.le_agencies:
-                for match in cue.pattern.finditer(text):
-                    if not any(a < match.end() and match.start() < b for a, b in taken):
-                        start = match.start() if headline else _name_start(text, match.start(), taken)
-                        tail = AGENCY_TAIL.match(text, match.end())
-                        end = tail.end() if tail else match.end()
-                        agencies.append((text[start:end], start, end))
+            agencies = cue_agencies(text, lexicon, [(a, b) for _, _, a, b in spans], is_title_case(text))
         named = ([(label, ident) for label, ident, _, _ in spans], [ident for ident, _, _ in agencies])
-        carried, pronoun = False, False
-        if not spans and (vendor := _referred(before[0])):
-            spans = [(vendor[0], vendor[1], m.start(1), m.end(1)) for m in VENDOR_REFERENCE.finditer(text)][:1]
-            if not spans:  # "NEC sold NeoFace to the force. Officers have used it 4,000 times."
-                spans = [(vendor[0], vendor[1], m.start(), m.end()) for m in PRONOUN_REFERENCE.finditer(text)][:1]
-                pronoun = bool(spans)
-            carried = bool(spans)
-        # Staff ("officers", "deputies") are the one agency the sentence before named, as a description is.
-        staff = bool(agencies) and all(STAFF.fullmatch(name) for name, _, _ in agencies)
-        if (staff or not agencies) and len(set(before[1])) == 1:
-            referred = [(before[1][0], m.start(m.lastindex or 1), m.end(m.lastindex or 1))
-                        for m in AGENCY_REFERENCE.finditer(text)][:1]
-            agencies = referred or agencies
-            carried = carried or bool(referred)
+        pronoun = False
+        if not spans:
+            spans, pronoun = vendor_referred(text, before[0])
+        carried = bool(spans) and not named[0]
+        if agencies_before := agency_referred(text, agencies, before[1]):
+            agencies, carried = agencies_before, True
         if spans and agencies and len(sent) <= MAX_SENTENCE_TOKENS:
             parsed = parser(unmarked)
-            # A pronoun stands for the thing the sentence before named only as what was acted on ("bought
-            # it"); as a subject it is more often the agency ("The force said it would stop").
-            stated = [] if pronoun and not _acted_on(parsed, spans[0][2]) else relations_in(
+            found_here = [] if pronoun and not acted_on(parsed, spans[0][2]) else relations_in(
                 parsed, spans, agencies, vendor_ids)
             # The sentence that names them goes with the one that says what they did, so the evidence reads
             # on its own; what the sentence before already stated is not stated twice.
             if carried:
-                said = {_stated(r) for r in found if r.sentence == previous}
-                stated = [replace(r, sentence=f"{previous} {r.sentence}") for r in stated if _stated(r) not in said]
-            found += stated
+                said = {stated(r) for r in found if r.sentence == previous}
+                found_here = [replace(r, sentence=f"{previous} {r.sentence}") for r in found_here
+                              if stated(r) not in said]
+            found += found_here
         before, previous = named, unmarked.strip()  # a sentence that names nothing leaves nothing to carry
     return found
-
-
-NAME_JOINERS = {"of", "and", "for", "the", "'s", "&"}
-
-
-def _stated(relation: Relation) -> tuple[str | None, str | None, str, str]:
-    """What a relation says, whatever its sentence ("police" and "Police" are one agency)."""
-    return relation.vendor, relation.product, (relation.agency or "").lower(), relation.action
-
-
-def _acted_on(parsed: Doc, start: int) -> bool:
-    """Whether the word at character ``start`` is an action's object, or its subject in the passive."""
-    span = parsed.char_span(start, start + 1, alignment_mode="expand")
-    return span is not None and span.root.dep_ in ("dobj", "pobj", "nsubjpass")
-
-
-def _name_start(text: str, start: int, taken: list[tuple[int, int]]) -> int:
-    """Where the name of an agency word ends its run of capitalised words ("the Harlan County Sheriff",
-    "the Merrow Constabulary", "U.S. Immigration and Customs Enforcement"): not over a vendor's name, nor
-    over a capitalised word that opens the sentence or joins ("The", "In", "And")."""
-    run = CAPITALISED_RUN.search(text[:start])
-    if run is None:
-        return start
-    words = list(re.finditer(r"\S+", run.group(0)))
-    while words and (words[0].group(0) in JOINING_WORDS or any(
-            a < run.start() + words[0].end() and run.start() + words[0].start() < b for a, b in taken)):
-        words.pop(0)
-    return run.start() + words[0].start() if words else start
-
-
-def _referred(named: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """The one vendor or product a sentence named, for a description in the next (a product named with its
-    vendor is the product); None when it named none or several."""
-    products = {ident for label, ident in named if label == "PRODUCT"}
-    vendors = {ident for label, ident in named if label == "VENDOR"}
-    if len(products) == 1 and all(next(iter(products)).startswith(v + " ") for v in vendors):
-        return "PRODUCT", next(iter(products))
-    return ("VENDOR", next(iter(vendors))) if len(vendors) == 1 and not products else None
 
 
 def gold_key(row: dict[str, str | None]) -> tuple[str, str | None]:

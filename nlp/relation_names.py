@@ -1,0 +1,122 @@
+"""Who a sentence names, for the relation rules (:mod:`nlp.relations`): agencies found by a cue word and
+the name each is stored under, and what a sentence refers back to in the one before it ("the company",
+"the force", "deputies", "it").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from nlp.lexicon import Lexicon
+from nlp.relation_words import (
+    AGENCY_REFERENCE,
+    AGENCY_TAIL,
+    CAPITALISED_RUN,
+    JOINING_WORDS,
+    PRONOUN_REFERENCE,
+    STAFF,
+    VENDOR_REFERENCE,
+)
+from store import Relation
+
+# Words a capitalised agency name may hold in lower case ("Department of Public Safety").
+NAME_JOINERS = {"of", "and", "for", "the", "'s", "&"}
+Place = tuple[str, int, int]  # a name (id or words) and where it stands in the sentence
+
+
+def cue_agencies(text: str, lexicon: Lexicon, taken: list[tuple[int, int]], headline: bool) -> list[Place]:
+    """Agencies the lexicon's cue words find in a sentence whose matcher named none, each with the words that
+    complete its name ("the Harlan County Sheriff", "the sheriff's office"); not over ``taken`` (a vendor's
+    name)."""
+    found: list[Place] = []
+    for cue in lexicon.le_agencies:
+        for match in cue.pattern.finditer(text):
+            if not any(a < match.end() and match.start() < b for a, b in taken):
+                start = match.start() if headline else name_start(text, match.start(), taken)
+                tail = AGENCY_TAIL.match(text, match.end())
+                end = tail.end() if tail else match.end()
+                found.append((text[start:end], start, end))
+    return found
+
+
+def name_start(text: str, start: int, taken: list[tuple[int, int]]) -> int:
+    """Where the name of an agency word ends its run of capitalised words ("the Harlan County Sheriff",
+    "the Merrow Constabulary", "U.S. Immigration and Customs Enforcement"): not over a vendor's name, nor
+    over a capitalised word that opens the sentence or joins ("The", "In", "And")."""
+    run = CAPITALISED_RUN.search(text[:start])
+    if run is None:
+        return start
+    words = list(re.finditer(r"\S+", run.group(0)))
+    while words and (words[0].group(0) in JOINING_WORDS or any(
+            a < run.start() + words[0].end() and run.start() + words[0].start() < b for a, b in taken)):
+        words.pop(0)
+    return run.start() + words[0].start() if words else start
+
+
+def agency_name(span: Span, ident: str, ours: set[int], headline: bool) -> str:
+    """The agency as stored: the lexicon's id; a capitalised name with "of" in it whole ("the Texas Department
+    of Public Safety"); or for a pattern match the head noun with its compounds, not over a vendor's tokens
+    ``ours`` (a title-case headline otherwise hands over "Microsoft And Amazon Not Letting Police")."""
+    if ident and ident != span.text:
+        return ident
+    words = [t for t in span if t.lower_ != "the" or t.i != span.start]
+    if not headline and any(t.lower_ == "of" for t in words) and all(
+            t.text[:1].isupper() or t.lower_ in NAME_JOINERS for t in words):
+        return span.doc.text[words[0].idx: span.end_char]
+    head = span[-1]
+    words = [head]
+    for t in reversed(span[:-1]):
+        if t.i in ours or t.dep_ not in ("compound", "amod", "nmod", "poss", "case", "nummod"):
+            break
+        words.insert(0, t)
+    return span.doc.text[words[0].idx: head.idx + len(head.text)]
+
+
+def referred(named: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The one vendor or product a sentence named, for a description in the next (a product named with its
+    vendor is the product); None when it named none or several."""
+    products = {ident for label, ident in named if label == "PRODUCT"}
+    vendors = {ident for label, ident in named if label == "VENDOR"}
+    if len(products) == 1 and all(next(iter(products)).startswith(v + " ") for v in vendors):
+        return "PRODUCT", next(iter(products))
+    return ("VENDOR", next(iter(vendors))) if len(vendors) == 1 and not products else None
+
+
+def vendor_referred(text: str, named_before: list[tuple[str, str]]) -> tuple[list[tuple[str, str, int, int]], bool]:
+    """Where a sentence that names no vendor refers to the one the sentence before named ("the company",
+    "the system", "the trial", or "it"), as vendor spans, and whether that is a pronoun (which
+    :func:`acted_on` must confirm once the sentence is parsed)."""
+    vendor = referred(named_before)
+    if vendor is None:
+        return [], False
+    spans = [(vendor[0], vendor[1], m.start(1), m.end(1)) for m in VENDOR_REFERENCE.finditer(text)][:1]
+    if spans:
+        return spans, False
+    # "NEC sold NeoFace to the force. Officers have used it 4,000 times."
+    spans = [(vendor[0], vendor[1], m.start(), m.end()) for m in PRONOUN_REFERENCE.finditer(text)][:1]
+    return spans, bool(spans)
+
+
+def agency_referred(text: str, agencies: list[Place], named_before: list[str]) -> list[Place]:
+    """The one agency the sentence before named, where this sentence names none or only its staff ("the
+    force", "the department", "officers", "deputies"); empty when it does not refer back."""
+    staff = bool(agencies) and all(STAFF.fullmatch(name) for name, _, _ in agencies)
+    if not (staff or not agencies) or len(set(named_before)) != 1:
+        return []
+    return [(named_before[0], m.start(m.lastindex or 1), m.end(m.lastindex or 1))
+            for m in AGENCY_REFERENCE.finditer(text)][:1]
+
+
+def acted_on(parsed: Doc, start: int) -> bool:
+    """Whether the word at character ``start`` is an action's object, or its subject in the passive: a
+    pronoun stands for the thing the sentence before named only so ("bought it"); as a subject it is more
+    often the agency ("The force said it would stop")."""
+    span = parsed.char_span(start, start + 1, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("dobj", "pobj", "nsubjpass")
+
+
+def stated(relation: Relation) -> tuple[str | None, str | None, str, str]:
+    """What a relation says, whatever its sentence ("police" and "Police" are one agency)."""
+    return relation.vendor, relation.product, (relation.agency or "").lower(), relation.action
