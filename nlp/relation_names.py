@@ -28,8 +28,8 @@ Place = tuple[str, int, int]  # a name (id or words) and where it stands in the 
 
 def cue_agencies(text: str, lexicon: Lexicon, taken: list[tuple[int, int]], headline: bool) -> list[Place]:
     """Agencies the lexicon's cue words find in a sentence whose matcher named none, each with the words that
-    complete its name ("the Harlan County Sheriff", "the sheriff's office"); not over ``taken`` (a vendor's
-    name)."""
+    complete its name ("the Harlan County Sheriff", "the sheriff's office"), a match inside a longer one
+    dropped; not over ``taken`` (a vendor's name)."""
     found: list[Place] = []
     for cue in lexicon.le_agencies:
         for match in cue.pattern.finditer(text):
@@ -38,7 +38,9 @@ def cue_agencies(text: str, lexicon: Lexicon, taken: list[tuple[int, int]], head
                 tail = AGENCY_TAIL.match(text, match.end())
                 end = tail.end() if tail else match.end()
                 found.append((text[start:end], start, end))
-    return found
+    # "national police" and its "police": the longer match names the agency
+    return [(name, a, b) for name, a, b in found
+            if not any(c <= a and b <= d and d - c > b - a for _, c, d in found)]
 
 
 def name_start(text: str, start: int, taken: list[tuple[int, int]]) -> int:

@@ -206,27 +206,25 @@ def _read_actions(near: set[Token], headline: bool) -> tuple[list[Token], set[To
 
 
 def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agencies: Sequence[tuple[str, int, int]],
-                 vendor_ids: frozenset[str]) -> list[Relation]:
+                 vendor_ids: frozenset[str], headline: bool) -> list[Relation]:
     """The relations one parsed sentence states.
 
     :param spans: vendors and products as (label, id, start, end), character offsets into ``parsed``
     :param agencies: agencies as (id or text, start, end)
+    :param headline: the sentence is a title-case headline (:func:`is_title_case`), whose parse is read more
+        loosely
     """
     mentions = _mentions(parsed, spans, vendor_ids)
     sentence = parsed.text.strip()
     ours = {i for m in mentions for i in m.tokens}
     agency_spans = [(ident, s) for ident, a, b in agencies
                     if (s := parsed.char_span(a, b, alignment_mode="expand")) is not None]
-    # "national police" and its "police": the longer match names the agency
-    agency_spans = [(ident, s) for ident, s in agency_spans if not any(
-        o.start <= s.start and s.end <= o.end and len(o) > len(s) for _, o in agency_spans)]
     actions = [t for t in parsed if t.i not in ours and action_of(t)]
     if parsed.text.rstrip().endswith("?") or not agency_spans or not actions:
         return []  # a question states nothing
     agency_tokens = {t.i for _, span in agency_spans for t in span}
     found: list[Relation] = []
     heads = {id(m): _coordination_head(parsed, m) for m in mentions}
-    headline = is_title_case(parsed.text)  # a title-case headline's parse is read more loosely (below)
     for mention in mentions:
         subject = heads[id(mention)]  # "IBM, Microsoft and Amazon": as IBM
         own = set(mention.tokens)
@@ -298,12 +296,13 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
         spans = [(e.label_, e.kb_id_ or e.text, e.start_char - sent.start_char, e.end_char - sent.start_char)
                  for e in ents if e.label_ in ("VENDOR", "PRODUCT")]
         text = whole[sent.start_char: sent.end_char]
+        headline = is_title_case(text)  # a title-case headline's parse is read more loosely (relations_in)
         # A list marker is blanked, not cut, so that offsets into the text still hold.
         unmarked = LIST_MARKER.sub(lambda m: " " * len(m.group()), text, count=1)
         agencies = [(e.kb_id_ or e.text, e.start_char - sent.start_char, e.end_char - sent.start_char)
                     for e in ents if e.label_ == "AGENCY"]
         if not agencies:
-            agencies = cue_agencies(text, lexicon, [(a, b) for _, _, a, b in spans], is_title_case(text))
+            agencies = cue_agencies(text, lexicon, [(a, b) for _, _, a, b in spans], headline)
         named = ([(label, ident) for label, ident, _, _ in spans], [ident for ident, _, _ in agencies])
         pronoun = False
         if not spans:
@@ -314,7 +313,7 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
         if spans and agencies and len(sent) <= MAX_SENTENCE_TOKENS:
             parsed = parser(unmarked)
             found_here = [] if pronoun and not acted_on(parsed, spans[0][2]) else relations_in(
-                parsed, spans, agencies, vendor_ids)
+                parsed, spans, agencies, vendor_ids, headline)
             # The sentence that names them goes with the one that says what they did, so the evidence reads
             # on its own; what the sentence before already stated is not stated twice.
             if carried:
