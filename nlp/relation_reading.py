@@ -14,7 +14,9 @@ from spacy.tokens import Span, Token
 from nlp.relation_words import (
     ACTIONS,
     AGENCY_WORDS,
+    ALLEGING,
     COMPELLING,
+    CONTINUING,
     DENIAL,
     DESCRIPTIONS,
     GOVERNMENT,
@@ -23,6 +25,7 @@ from nlp.relation_words import (
     ORDERING,
     PAST_AUXILIARIES,
     PAYING,
+    PERMITTING,
     REFUSAL,
     REPORTING,
     RESULTING,
@@ -41,6 +44,11 @@ from nlp.relation_words import (
 
 # Edges that join one clause to another: a ban or halt above one of them governs a different event.
 CLAUSE_JOINS = ("relcl", "advcl", "conj", "parataxis")
+# Words that open a clause telling when something happened ("when the council banned ...").
+TIME_MARKS = {"when", "while", "after", "before", "since", "once", "as", "whilst"}
+# The words on a verb that say whether its negation is a refusal or a denial ("no longer", "has not"); not its
+# clauses ("would not sell ... until a law was in place").
+NEGATING_EDGES = ("neg", "aux", "auxpass", "advmod", "det")
 # Where a clause ends for negation and denial: also a clause that complements or modifies a word.
 CLAUSE_EDGES = (*CLAUSE_JOINS, "acl", "ccomp")
 
@@ -49,6 +57,8 @@ def action_of(token: Token) -> str | None:
     """The action a word states, read with its particle ("ruled out") and its complement ("declined to
     comment" is none)."""
     children = list(token.children)
+    if CONTINUING.match(token.text) and any(c.dep_ == "neg" for c in children):
+        return "halts"  # "did not extend the trial", "elected not to renew its subscription"
     if token.pos_ == "NOUN" and token.text.lower() in ("hold", "holds"):  # "puts a hold on police use"
         return "halts"
     if STOPPING_VERBS.match(token.text) and any(
@@ -71,6 +81,8 @@ def action_of(token: Token) -> str | None:
     name = next((name for name, pattern in ACTIONS if pattern.match(token.text)), None)
     if name == "uses" and token.dep_ in ("amod", "compound"):
         return None  # a kind of thing, not a use: "face-matching software", "a search tool"
+    if token.lower_ in ("sale", "sales") and token.dep_ == "compound":
+        return None  # selling in general, not a sale: "a sales presentation", "sales representatives"
     if name == "uses" and token.pos_ == "NOUN" and token.dep_ == "dobj" and SELLING.match(token.head.text):
         return None  # a thing sold, not a use: "offers face search", "to supply face matching"
     if name == "sells" and token.lower_ in PAYING and not any(c.dep_ in ("dobj", "dative") for c in children):
@@ -158,8 +170,11 @@ def is_unreal(action: Token, headline: bool) -> bool:
         conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
                                                     for m in c.children) for c in t.children)
         for c in t.children:
-            if c.dep_ in ("aux", "mark") and UNREAL.match(c.text):
+            if c.dep_ in ("aux", "mark") and UNREAL.match(c.text) and not permission_withdrawn(t):
                 return True
+            if c.lower_ == "according" and any(g.dep_ == "pobj" and g.head.head.i == c.i and ALLEGING.match(g.text)
+                                               for g in c.subtree):
+                return True  # "according to the complaint, officers ran ...": alleged
             if c.dep_ == "aux" and c.lower_ in ("would", "'d") and (
                     conditional or not any(REPORTING.match(u.text) for u in above)):
                 return True
@@ -167,7 +182,31 @@ def is_unreal(action: Token, headline: bool) -> bool:
         # a title-case headline parses badly: a demand or forecast before the action governs it
         # ("Shareholders Reject Proposals To Curb Rekognition Sales", "Analysts Bet More Departments Will Buy")
         return any(UNREAL.match(t.text) for t in action.doc[: action.i])
-    return any(UNREAL.match(t.text) for t in above[1:])
+    return any(UNREAL.match(t.text) for t in _up_to_a_time_clause(action))
+
+
+def _up_to_a_time_clause(action: Token) -> list[Token]:
+    """The words above ``action`` up to a clause in the past that says when something else happened: what it
+    tells took place, whatever is said above it ("Amazon pitched Rekognition to ICE while the Orlando police
+    were already piloting it"; "When the council banned police use, critics predicted a crime wave"; not
+    "asks what the company checks before it licenses")."""
+    words: list[Token] = []
+    for child, t in pairwise([action, *action.ancestors]):
+        past = child.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were", "had", "did")
+                                          for c in child.children)
+        if child.dep_ == "advcl" and past and any(c.dep_ in ("mark", "advmod") and c.lower_ in TIME_MARKS
+                                                  for c in child.children):
+            break
+        words.append(t)
+    return words
+
+
+def permission_withdrawn(action: Token) -> bool:
+    """Whether ``action`` is no longer allowed ("the department may no longer use Clearview AI"): a stop, and a
+    ban when a government is named."""
+    children = list(action.children)
+    return any(c.dep_ == "aux" and c.lower_ in PERMITTING for c in children) and any(
+        c.lower_ == "longer" for c in children)
 
 
 def is_title_case(text: str) -> bool:
@@ -270,13 +309,15 @@ def negation_on(tokens: Iterable[Token]) -> str | None:
                     if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and NEGATION.fullmatch(c.text))]
         if not negators and not NEGATION.fullmatch(t.text):
             continue
-        words = {c.text.lower() for c in (*negators, *t.children)}
+        if CONTINUING.match(t.text):
+            return "halts"  # "did not renew": a stop, not a denial
+        words = {c.text.lower() for c in (*negators, *t.children) if c.dep_ in NEGATING_EDGES}
         if DENIAL.match(t.text) and any(AGENCY_WORDS.fullmatch(w.text) for c in t.children if c.dep_ == "nsubj"
                                         for w in c.subtree):
             return "none"  # an agency denying its own use says it never happened ("the sheriff's office denied using")
         if "longer" in words:
             return "halts"
-        if words & {"never", "no"} or words & PAST_AUXILIARIES:
+        if words & {"never", "no"} or (words | {t.lower_}) & PAST_AUXILIARIES:  # "were not part of the order"
             return "none"
         return "halts"
     return None

@@ -17,7 +17,7 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"abandon\w*|shelv\w*|terminat\w*|discontinu\w*|end(s|ed|ing)?|reversal|revers\w*|"
                   r"retir\w*|expir\w*|lapse[sd]?|froze|freez\w*"),
         ("sells", r"sells?|sold|selling|sales?|buys?|bought|buying|purchas\w*|procur\w*|suppl(y|ies|ied|ier)|"
-                  r"licen[cs]\w*|pa(id|ys|ying)|market(s|ed|ing)|pitch(ed|es|ing)?|contract\w*|offer(s|ed|ing)?|provid\w*|"
+                  r"licen[cs]\w*|pa(id|ys|ying)|contract\w*|offer(s|ed|ing)?|provid\w*|"
                   r"award\w*|acquir\w*|vendor|renew\w*|subscri(be|bes|bed|bing|ption|ptions)|select(s|ed|ing|ion)?|agreements?|deals?|partner\w*|customers?"),
         ("pilots", r"pilot\w*|trial\w*|test(s|ed|ing)?|evaluat\w*"),
         ("uses", r"use[sd]?|using|user|deploy\w*|ran|runs?|running|rel(y|ies|ied)|lean(s|ed|ing)|operat(e|es|ed)|"
@@ -51,6 +51,13 @@ DESCRIPTIONS = re.compile(r"(system|software|tool|platform|app|application|datab
 STOPPING_PARTICLES = re.compile(r"out|down|away|back|off", re.IGNORECASE)
 STOPPING_VERBS = re.compile(r"(rul|turn|walk|pull|step|back|bow|phas|wound|wind|call|cut|hold|held|switch)\w*$",
                             re.IGNORECASE)
+# A decision not to go on with something stops it, whatever the tense ("did not extend the trial", "elected not
+# to renew its subscription"); a negated past of other verbs is a denial.
+CONTINUING = re.compile(r"(extend|renew|continu)\w*$", re.IGNORECASE)
+# "may no longer use", "can no longer buy": permission taken away (under an ordinance, a ban).
+PERMITTING = {"may", "can"}
+# What an action is reported from when it is only alleged ("according to the complaint, officers ran ...").
+ALLEGING = re.compile(r"(complaint|lawsuit|suit|petition|allegation|claim|indictment)s?$", re.IGNORECASE)
 # A refusal of something other than a sale or use ("declined to comment") is no action.
 REFUSAL = re.compile(r"(declin|refus)", re.IGNORECASE)
 SPEECH = re.compile(r"(answer|say|said|comment|confirm|discuss|disclos|respond|elaborat|specify|identif|name|"
@@ -61,7 +68,7 @@ UNREAL = re.compile(
     r"(urg|ask|call|demand|press|pressur|petition|request|want|push|lobb|propos|resolv|recommend|advis|consider|"
     r"plan|weigh|concern|worr|fear|wonder|whether|if|should|could|might|may|debat|seek|sought|"
     r"encourag|implor|imagin|bet|expect|predict|forecast|anticipat|hope|delay|attempt|try|tries|effort|bid|"
-    r"alleg|claim|rumo|hoax|satir)\w*$",
+    r"alleg|claim|rumo|hoax|satir|pitch|market|intend|intent|aim)\w*$",
     re.IGNORECASE)
 # "would" is unreal ("an amendment that would ban") unless someone reported it ("Amazon said it would pause").
 REPORTING = re.compile(r"(said|says|say|announc|told|tell|wrote|writ|stat|confirm|explain|add)\w*$", re.IGNORECASE)

@@ -76,12 +76,14 @@ from nlp.relation_reading import (
     on_other,
     ordered_by_government,
     passive_elsewhere,
+    permission_withdrawn,
     switched_to,
     tree_path,
 )
 from nlp.relation_words import (
     DEALS,
     EXCLUDING,
+    GOVERNMENT,
     LIST_MARKER,
     PRECEDENCE,
 )
@@ -95,8 +97,10 @@ from store import Relation
 # the one product named, a pronoun's ban, passive bans, another vendor's object, descriptions in the next
 # sentence (session 11); 5: list markers blanked, "it" acted on and staff in the next sentence, ordered stops
 # are bans, coordinated verbs, passives with no doer, ended deals, switches, procurement orders, results as
-# uses, bids and claims unreal, agency names with "of" (session 12).
-RELATION_RULES = 5
+# uses, bids and claims unreal, agency names with "of" (session 12); 6: pitches and marketing are no sale, a
+# past time clause is a fact, not renewing or extending stops, "may no longer" under a government bans,
+# "according to the complaint" is alleged, a quoted question (session 13).
+RELATION_RULES = 6
 
 # Words further apart in the parse than this (vendor to action to agency) are not read as related; action
 # words up to COST_SLACK further than the closest one are read too. Chosen on the written gold set.
@@ -220,7 +224,7 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
     agency_spans = [(ident, s) for ident, a, b in agencies
                     if (s := parsed.char_span(a, b, alignment_mode="expand")) is not None]
     actions = [t for t in parsed if t.i not in ours and action_of(t)]
-    if parsed.text.rstrip().endswith("?") or not agency_spans or not actions:
+    if parsed.text.rstrip().rstrip("'\"\u2019\u201d").endswith("?") or not agency_spans or not actions:
         return []  # a question states nothing
     agency_tokens = {t.i for _, span in agency_spans for t in span}
     found: list[Relation] = []
@@ -267,7 +271,11 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
             stopped = name != "bans" and action not in ended and (
                 negation == "halts" or any(action_of(t) == "halts" and t.i not in beside for t in way))
             if vendor_or_agency_ban or stopped:
-                name = "bans" if stopped and ordered_by_government(action) else "halts"
+                # "under a city ordinance, the department may no longer use it": a ban (a government named
+                # outside the agency's own name: "Pell County Sheriff's Office" names none)
+                ordered = ordered_by_government(action) or (permission_withdrawn(action) and any(
+                    GOVERNMENT.fullmatch(t.text) for t in parsed if t.i not in agency_tokens))
+                name = "bans" if stopped and ordered else "halts"
             if switched_to(action, own) and negation is None:
                 name = "uses"  # "swapped ShotSpotter for Flock": Flock is what the agency uses now
             for ident, agency in named:  # "sold subscriptions to the FBI and to CBP": one relation each
