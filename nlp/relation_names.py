@@ -15,6 +15,7 @@ from nlp.relation_words import (
     AGENCY_TAIL,
     CAPITALISED_RUN,
     JOINING_WORDS,
+    MORE_AGENCIES,
     PRONOUN_REFERENCE,
     STAFF,
     VENDOR_REFERENCE,
@@ -31,8 +32,8 @@ def cue_agencies(text: str, lexicon: Lexicon, taken: list[tuple[int, int]], head
     complete its name ("the Harlan County Sheriff", "the sheriff's office"), a match inside a longer one
     dropped; not over ``taken`` (a vendor's name)."""
     found: list[Place] = []
-    for cue in lexicon.le_agencies:
-        for match in cue.pattern.finditer(text):
+    for pattern in [*(cue.pattern for cue in lexicon.le_agencies), MORE_AGENCIES]:
+        for match in pattern.finditer(text):
             if not any(a < match.end() and match.start() < b for a, b in taken):
                 start = match.start() if headline else name_start(text, match.start(), taken)
                 tail = AGENCY_TAIL.match(text, match.end())
@@ -105,6 +106,8 @@ def agency_referred(text: str, agencies: list[Place], named_before: list[str]) -
     """The one agency the sentence before named, where this sentence names none or only its staff ("the
     force", "the department", "officers", "deputies"); empty when it does not refer back."""
     staff = bool(agencies) and all(STAFF.fullmatch(name) for name, _, _ in agencies)
+    # "Troopers with the Nebraska State Patrol ran ...": the staff are the agency's
+    named_before = [name for name in named_before if not STAFF.fullmatch(name)] or named_before
     if not (staff or not agencies) or len(set(named_before)) != 1:
         return []
     return [(named_before[0], m.start(m.lastindex or 1), m.end(m.lastindex or 1))

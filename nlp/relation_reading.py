@@ -19,7 +19,10 @@ from nlp.relation_words import (
     CONTINUING,
     DENIAL,
     DESCRIPTIONS,
+    FACE_WORDS,
+    GOING,
     GOVERNMENT,
+    MOVING,
     NEGATION,
     ORDER_KINDS,
     ORDERING,
@@ -76,11 +79,17 @@ def action_of(token: Token) -> str | None:
         return "pilots" if any(c.dep_ == "dobj" for c in children) else None
     if token.lower_ in STOPPING and any(c.lower_ == "by" for c in children):
         return None  # "stopped by the booth" is a visit
-    if token.pos_ == "VERB" and SWITCHING.match(token.text):
+    if is_switch(token):
         return "halts"  # what was switched away from; :func:`switched_to` reads what it became
+    if token.lower_ == "proof" and any(c.lower_ == "of" and any(g.lower_ == "concept" for g in c.children)
+                                       for c in children):
+        return "pilots"  # "a 90-day proof of concept of Fusus"
+    if token.lower_ in GOING and any(c.lower_ == "live" for c in children):
+        return "uses"  # "the department went live with Fusus"
     name = next((name for name, pattern in ACTIONS if pattern.match(token.text)), None)
-    if name == "uses" and token.dep_ in ("amod", "compound"):
-        return None  # a kind of thing, not a use: "face-matching software", "a search tool"
+    if name == "uses" and (token.dep_ in ("amod", "compound") or any(
+            c.dep_ in ("compound", "amod", "npadvmod") and c.lower_ in FACE_WORDS for c in children)):
+        return None  # a kind of thing, not a use: "face-matching software", "a search tool", "Face Matching"
     if token.lower_ in ("sale", "sales") and token.dep_ == "compound":
         return None  # selling in general, not a sale: "a sales presentation", "sales representatives"
     if name == "uses" and token.pos_ == "NOUN" and token.dep_ == "dobj" and SELLING.match(token.head.text):
@@ -92,10 +101,26 @@ def action_of(token: Token) -> str | None:
     return None if refused_to_speak else name
 
 
+def is_switch(token: Token) -> bool:
+    """Whether the word tells a switch ("swapped", "replaced", "moved from")."""
+    return token.pos_ == "VERB" and (SWITCHING.match(token.text) is not None or (
+        token.lower_ in MOVING and any(c.lower_ == "from" for c in token.children)))
+
+
+def switched_from(action: Token, own: set[int]) -> bool:
+    """Whether the vendor (token indices ``own``) is what the switch ``action`` left: its object, what it moved
+    from, or its subject in the passive ("replaced Dahua cameras", "Dahua cameras were replaced"); not the
+    vendor that announced it ("DataWorks Plus said the sheriff selected its platform to replace a legacy
+    system")."""
+    left = [c for c in action.children if c.dep_ in ("dobj", "nsubjpass")]
+    left += [g for c in action.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children]
+    return any(t.i in own for c in left for t in c.subtree)
+
+
 def switched_to(action: Token, own: set[int]) -> bool:
     """Whether ``action`` is a switch and the vendor (token indices ``own``) is what it switched to ("swapped
     ShotSpotter for Flock", "replaced its cameras with Axon's", "switched from Cognitec to Idemia")."""
-    if action.pos_ != "VERB" or not SWITCHING.match(action.text):
+    if not is_switch(action):
         return False
     # the preposition may hang from the verb or from what was switched away from ("swapped ShotSpotter for
     # Flock", "migrating the department from a server to NeoFace")
@@ -133,12 +158,13 @@ def clause_of(action: Token) -> list[Token]:
 
 
 def coordinated_above(action: Token) -> set[int]:
-    """The words above ``action`` that it reaches only through a conjunction ("dropped Clearview | but still
-    uses Rekognition": "dropped" and what is above it), as token indices."""
+    """The words above ``action`` that it reaches only through a conjunction or a relative clause ("dropped
+    Clearview | but still uses Rekognition": "dropped" and what is above it; "replaced a Cognitec matcher | the
+    office had used since 2015"), as token indices."""
     token = action
-    while token.dep_ != "conj" and token.head.i != token.i:
+    while token.dep_ not in ("conj", "relcl") and token.head.i != token.i:
         token = token.head
-    if token.dep_ != "conj":
+    if token.dep_ not in ("conj", "relcl"):
         return set()
     return {t.i for t in token.ancestors}
 

@@ -44,12 +44,19 @@ STOPPING = {"stop", "stops", "stopped", "stopping"}
 # A switch stops one thing for another: "swapped ShotSpotter for Flock", "replaced Dahua cameras with Axon's".
 SWITCHING = re.compile(r"(swap|switch|replac|migrat)\w*$", re.IGNORECASE)
 SWITCHED_TO = {"for", "with", "to", "by"}
+# "moved from DataWorks Plus to Rank One": a switch when it says from what.
+MOVING = {"move", "moves", "moved", "moving"}
+# "went live with the platform", "the cameras have gone live": put to use.
+GOING = {"go", "goes", "went", "gone", "going"}
+# Words that make a use word the name of a technology ("Face Matching At Dover"), not a use.
+FACE_WORDS = {"face", "facial", "faces"}
 # Nouns that stand for the one product a sentence names ("began querying the system").
 DESCRIPTIONS = re.compile(r"(system|software|tool|platform|app|application|database|service|technology|"
                           r"program|product|cameras?|sensors?)s?", re.IGNORECASE)
 # A verb with one of these particles stops something: "rules out", "turned down", "walked away", "pulled out".
 STOPPING_PARTICLES = re.compile(r"out|down|away|back|off", re.IGNORECASE)
-STOPPING_VERBS = re.compile(r"(rul|turn|walk|pull|step|back|bow|phas|wound|wind|call|cut|hold|held|switch)\w*$",
+STOPPING_VERBS = re.compile(r"(rul|turn|walk|pull|step|back|bow|phas|wound|wind|call|cut|hold|held|switch|rip|tor|tear|"
+                            r"shut)\w*$",
                             re.IGNORECASE)
 # A decision not to go on with something stops it, whatever the tense ("did not extend the trial", "elected not
 # to renew its subscription"); a negated past of other verbs is a denial.
@@ -105,6 +112,9 @@ AGENCY_REFERENCE = re.compile(
 # A list item's marker ("- ", "• ", "3. ") at the start of a sentence: the parser reads a dash as a word and
 # hangs the sentence from it.
 LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014]|\d{1,2}[.)])\s+")
+# Agency names the relation rules read beside the lexicon's cues (which also score documents, so a change there
+# retrains the classifier): a police department's abbreviation ("the Corliss PD"), a state's criminal bureau.
+MORE_AGENCIES = re.compile(r"\bPDs?\b|\b[Bb]ureaus? of [Cc]riminal (?:[Ii]nvestigation|[Aa]pprehension)s?\b")
 # The word after an agency word that completes its name ("the sheriff's office", "the police department").
 AGENCY_TAIL = re.compile(r"(?:'s)?\s+(?:office|department|service|force)\b", re.IGNORECASE)
 # The capitalised words just before an agency word, which name it ("Harlan County" Sheriff), and the ones

@@ -32,9 +32,15 @@ around them change them:
   stopped using Voyager Labs"), and an agency banned in the passive is banned ("police were barred");
 - "it" acted on in the next sentence stands for the one vendor or product named before ("Officers have used
   it"), and staff ("officers", "deputies") for the one agency named before;
-- a stop a court, council or regulator orders is a ban; a halt does not govern a verb coordinated with it
-  ("stopped using Clearview AI but will keep using Rekognition"); a passive use naming no doer is not the
-  use of an agency in another clause; a leading list marker is not read.
+- a stop a court, council or regulator orders is a ban, and so is use no longer allowed under a government
+  ("under the ordinance the department may no longer use it"); not renewing or extending a deal or trial
+  stops it; a halt does not govern a verb coordinated with it ("stopped using Clearview AI but will keep
+  using Rekognition") nor a relative clause ("replaced a matcher the office had used since 2015"); a passive
+  use naming no doer is not the use of an agency in another clause; a leading list marker is not read;
+- a pitch or marketing is no sale, and what a complaint says happened is alleged; what a clause in the past
+  tells about when something else happened took place ("while the police were already piloting it");
+- a switch halts only what it left ("moved from Cognitec to Idemia"); going live is a use; a search on a
+  free trial account is a pilot too.
 
 The words these rules read are in :mod:`nlp.relation_words`, the parse-tree readings in
 :mod:`nlp.relation_reading`, agency names and what a sentence refers back to in :mod:`nlp.relation_names`.
@@ -69,6 +75,7 @@ from nlp.relation_reading import (
     coordinated_above,
     governing_word,
     is_denied,
+    is_switch,
     is_title_case,
     is_unreal,
     nearest_to,
@@ -77,6 +84,7 @@ from nlp.relation_reading import (
     ordered_by_government,
     passive_elsewhere,
     permission_withdrawn,
+    switched_from,
     switched_to,
     tree_path,
 )
@@ -86,6 +94,7 @@ from nlp.relation_words import (
     GOVERNMENT,
     LIST_MARKER,
     PRECEDENCE,
+    STAFF,
 )
 from store import Relation
 
@@ -99,7 +108,8 @@ from store import Relation
 # are bans, coordinated verbs, passives with no doer, ended deals, switches, procurement orders, results as
 # uses, bids and claims unreal, agency names with "of" (session 12); 6: pitches and marketing are no sale, a
 # past time clause is a fact, not renewing or extending stops, "may no longer" under a government bans,
-# "according to the complaint" is alleged, a quoted question (session 13).
+# "according to the complaint" is alleged, a quoted question, going live, moves and switches read by what they
+# left, free trial accounts, proofs of concept, "PD" and criminal bureaus, staff of a named agency (session 13).
 RELATION_RULES = 6
 
 # Words further apart in the parse than this (vendor to action to agency) are not read as related; action
@@ -246,6 +256,10 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
         # "Palantir's software, which the agency has licensed since 2014"; "the RCMP, which had used the tool".
         near |= {t for t in actions if t.dep_ == "relcl" and t.head.i in described}
         near |= {t for t in actions if by_unnamed_user(t, own, ours, agency_tokens)}
+        # "searched Clearview AI on a free trial account": the use was a trial too
+        near |= {c for t in near if action_of(t) == "uses" for p in t.children if p.dep_ == "prep"
+                 for o in p.children if o.dep_ == "pobj" for c in o.children
+                 if c.dep_ in ("compound", "amod") and action_of(c) == "pilots"}
         chosen, ended = _read_actions(near, headline)
         for action in chosen:
             if is_unreal(action, headline) or is_denied(action) or by_other_actor(action, own, ours - own):
@@ -253,6 +267,10 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
             if not headline and on_other(action, own, ours - listed):
                 continue
             ident, agency = min(agency_spans, key=lambda pair: nearest_to(pair[1], action)[0])
+            # "Troopers with the Nebraska State Patrol", "officers of the Riverton Police Department": the agency
+            ident, agency = next(((i, s) for i, s in agency_spans if STAFF.fullmatch(agency.text)
+                                  and s.root.i in {t.i for t in agency.root.subtree} and s is not agency),
+                                 (ident, agency))
             if not headline and passive_elsewhere(action, agency):
                 continue  # "it recommends police use a threshold ..., and it noted that Rekognition was used to ..."
             if any(t.dep_ in ("prep", "agent") and (EXCLUDING.fullmatch(t.text) or any(
@@ -278,6 +296,8 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
                 name = "bans" if stopped and ordered else "halts"
             if switched_to(action, own) and negation is None:
                 name = "uses"  # "swapped ShotSpotter for Flock": Flock is what the agency uses now
+            elif is_switch(action) and not switched_from(action, own):
+                continue  # the switch neither left nor took up this vendor
             for ident, agency in named:  # "sold subscriptions to the FBI and to CBP": one relation each
                 relation = Relation(vendor=mention.vendor, product=mention.product,
                                     agency=agency_name(agency, ident, ours, headline), action=name,

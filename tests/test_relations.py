@@ -258,6 +258,46 @@ def test_use_no_longer_allowed_is_a_ban_under_a_government_and_a_halt_otherwise(
                    "in a memo.") == {"halts"}
 
 
+def test_going_live_is_a_use_and_face_matching_in_a_headline_is_a_technology():
+    assert keys("Fusus said the Orrin Falls Police Department went live with its camera platform in May.") == {
+        ("uses", "Fusus", None)}
+    assert actions("Border Force Trials Oosto Face Matching At Harwich Port") == {"pilots"}
+
+
+def test_a_move_from_one_vendor_to_another_and_a_switch_the_vendor_announced():
+    assert keys("The Hadley Police Department moved from Cognitec to Idemia's matcher in 2022.") == {
+        ("halts", "Cognitec", None), ("uses", "Idemia", None)}
+    # the vendor announcing what the system it sold replaces left nothing
+    assert actions("DataWorks Plus said the Ferris County Sheriff's Office selected its platform to replace a "
+                   "legacy mugshot system.") == {"sells"}
+    # a relative clause under the switch tells its own use
+    assert keys("The Calder Sheriff's Office runs searches on a Paravision engine. It replaced a Cognitec matcher "
+                "the office had used since 2015.") >= {("uses", "Cognitec", None), ("uses", "Paravision", None)}
+
+
+def test_a_free_trial_account_is_a_pilot_and_a_proof_of_concept_too():
+    assert actions("Detectives in the Brennan Police Department searched Clearview AI on a free trial account "
+                   "in 2019.") == {"pilots", "uses"}
+    assert actions("The Lindale Police Department is 60 days into a proof of concept of Fusus.") == {"pilots"}
+
+
+@pytest.mark.parametrize(("text", "agency"), [
+    ("The Corliss PD signed a renewal of its Cellebrite licences.", "Corliss PD"),
+    ("The Ohio Bureau of Criminal Investigation began an evaluation of Idemia's matcher.",
+     "Ohio Bureau of Criminal Investigation"),
+    ("Troopers with the Nebraska State Patrol ran the photo through Clearview AI.", "Nebraska State Patrol"),
+])
+def test_agencies_named_by_abbreviation_bureau_or_their_staff(text, agency):
+    assert {r.agency for r in relations(text)} == {agency}
+
+
+def test_staff_and_their_agency_named_before_are_one_agency_for_the_next_sentence():
+    found = relations("Troopers with the Nebraska State Patrol ran the photo through Clearview AI. The agency has "
+                      "licensed the software since 2021.")
+    assert {(r.action, r.agency) for r in found} == {("uses", "Nebraska State Patrol"),
+                                                    ("sells", "Nebraska State Patrol")}
+
+
 def test_a_deal_that_ended_was_made_and_a_deal_in_the_next_sentence_is_the_vendors():
     assert actions("The Kessler Township Police Department let its BriefCam licence expire in May.") == {
         "sells", "halts"}
@@ -405,7 +445,7 @@ def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name,
             same = [f for f in got if found_key(f) == gold_key(want)]
             if same:
                 named.append(any(agency_agrees(want["agency"], f.agency) for f in same))
-    assert sum(named) / len(named) >= 0.88
+    assert sum(named) / len(named) >= 0.9
 
 
 def agency_agrees(gold: str, extracted: str) -> bool:
