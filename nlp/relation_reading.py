@@ -67,6 +67,8 @@ def action_of(token: Token) -> str | None:
     if STOPPING_VERBS.match(token.text) and any(
             c.dep_ in ("prt", "advmod") and STOPPING_PARTICLES.fullmatch(c.text) for c in children):
         return "halts"
+    if token.lower_.startswith("pull") and any(c.dep_ == "dobj" and c.lower_ == "plug" for c in children):
+        return "halts"  # "pulled the plug on its Clearview pilot"
     if token.lower_ in SIGNING:  # "signed with Oosto", "signed on for 40 cameras"; "signed a contract": the noun
         with_whom = any(c.lower_ in ("with", "on") for c in children) and not any(c.dep_ == "dobj" for c in children)
         return "sells" if with_whom else None

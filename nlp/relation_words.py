@@ -53,11 +53,11 @@ FACE_WORDS = {"face", "facial", "faces"}
 # Nouns that stand for the one product a sentence names ("began querying the system").
 DESCRIPTIONS = re.compile(r"(system|software|tool|platform|app|application|database|service|technology|"
                           r"program|product|cameras?|sensors?)s?", re.IGNORECASE)
-# A verb with one of these particles stops something: "rules out", "turned down", "walked away", "pulled out".
+# A verb with one of these particles stops something: "rules out", "turned down", "walked away", "pulled out",
+# "ripped out", "ran out", "taken down".
 STOPPING_PARTICLES = re.compile(r"out|down|away|back|off", re.IGNORECASE)
-STOPPING_VERBS = re.compile(r"(rul|turn|walk|pull|step|back|bow|phas|wound|wind|call|cut|hold|held|switch|rip|tor|tear|"
-                            r"shut)\w*$",
-                            re.IGNORECASE)
+STOPPING_VERBS = re.compile(r"(rul|turn|walk|pull|step|back|bow|phas|wound|wind|call|cut|hold|held|switch|rip|tor|"
+                            r"tear|ran|run|tak|took|shut)\w*$", re.IGNORECASE)
 # A decision not to go on with something stops it, whatever the tense ("did not extend the trial", "elected not
 # to renew its subscription"); a negated past of other verbs is a denial.
 CONTINUING = re.compile(r"(extend|renew|continu)\w*$", re.IGNORECASE)

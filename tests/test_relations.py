@@ -298,6 +298,16 @@ def test_staff_and_their_agency_named_before_are_one_agency_for_the_next_sentenc
                                                     ("sells", "Nebraska State Patrol")}
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Bellamy Police Department pulled the plug on its Rekognition pilot in March.", {"pilots", "halts"}),
+    ("The Carrow Police Department's Voyager Labs subscription ran out on June 30.", {"sells", "halts"}),
+    ("Hikvision cameras at the Pell County Jail were taken down in February.", {"halts"}),
+    ("Pell County Jail Rips Out Hikvision Cameras Ahead Of Federal Deadline", {"halts"}),
+])
+def test_idioms_of_stopping(text, expected):
+    assert actions(text) == expected
+
+
 def test_a_deal_that_ended_was_made_and_a_deal_in_the_next_sentence_is_the_vendors():
     assert actions("The Kessler Township Police Department let its BriefCam licence expire in May.") == {
         "sells", "halts"}
