@@ -44,14 +44,15 @@ around them change them:
 
 The words these rules read are in :mod:`nlp.relation_words`, the parse-tree readings in
 :mod:`nlp.relation_reading`, agency names and what a sentence refers back to in :mod:`nlp.relation_names`.
-Six written gold sets measure them (:func:`score_relations`; figures in ``nlp/README.md``):
+Seven written gold sets measure them (:func:`score_relations`; figures in ``nlp/README.md``):
 ``tests/fixtures/relations_written.jsonl`` (the rules and the two path limits were chosen on it),
 ``relations_heldout.jsonl`` and ``relations_heldout2.jsonl`` (other writers'; their errors read after their
 first measurement, session 8 and 11), ``relations_heldout3.jsonl`` (a fourth writer's, session 11, weighted
 towards actions told by nouns, passives and pronouns; its errors read after two measurements),
 ``relations_heldout4.jsonl`` (a fifth writer's, session 11, a third of it told across two sentences; its
-errors read in session 12) and ``relations_heldout5.jsonl`` (a sixth writer's, session 12, in the way real
-coverage prints it; its errors not read).
+errors read in session 12), ``relations_heldout5.jsonl`` (a sixth writer's, session 12, in the way real
+coverage prints it; its errors read in session 13) and ``relations_heldout6.jsonl`` (a seventh writer's,
+session 13: records, lists, references across sentences; its errors not read).
 """
 
 from __future__ import annotations
