@@ -36,6 +36,8 @@ from nlp.relation_words import (
     SELLING,
     SIGNING,
     SPEECH,
+    SPENDING,
+    STARTING_VERBS,
     STOPPING,
     STOPPING_PARTICLES,
     STOPPING_VERBS,
@@ -43,6 +45,9 @@ from nlp.relation_words import (
     SWITCHING,
     TRYING,
     UNREAL,
+    VENDOR_WORDS,
+    WINNING,
+    WON,
 )
 
 # Edges that join one clause to another: a ban or halt above one of them governs a different event.
@@ -69,6 +74,23 @@ def action_of(token: Token) -> str | None:
         return "halts"
     if token.lower_.startswith("pull") and any(c.dep_ == "dobj" and c.lower_ == "plug" for c in children):
         return "halts"  # "pulled the plug on its Clearview pilot"
+    if token.lower_.startswith("end") and any(c.dep_ == "prt" and c.lower_ == "up" for c in children):
+        return None  # "the footage could end up with police"
+    if STARTING_VERBS.match(token.text) and any(c.lower_ == "on" and (c.dep_ in ("prt", "advmod") or (
+            c.dep_ == "prep" and c.i == token.i + 1)) for c in children):
+        return "uses"  # "switched on the platform's face-matching add-on"
+    if token.lower_ in WINNING:  # "won a $2.3 million contract"; "won an award for" is no sale
+        return "sells" if any(c.dep_ == "dobj" and WON.match(c.text) and c.lower_ not in ("award", "awards")
+                              for c in children) else None
+    if token.lower_ in SPENDING:  # "spent $86,000 on a DataWorks Plus module"; "spent a year testing" is not
+        return "sells" if any(c.dep_ == "prep" and c.lower_ == "on" for c in children) else None
+    if token.lower_ in ("award", "awards") and token.head.lower_ in WINNING:
+        return None  # "won an award for its work with the police" is an honour
+    if token.pos_ == "NOUN" and token.head.lower_.startswith("offer") and token.dep_ in ("dobj", "dative"):
+        return None  # an offered trial has not taken place: "offered the police a free 30-day trial"
+    if token.lower_.startswith("offer") and any(
+            c.dep_ in ("dobj", "dative") and c.pos_ == "NOUN" and _pilot_word(c) for c in children):
+        return None  # nor is the offer of a trial a sale
     if token.lower_ in SIGNING:  # "signed with Oosto", "signed on for 40 cameras"; "signed a contract": the noun
         with_whom = any(c.lower_ in ("with", "on") for c in children) and not any(c.dep_ == "dobj" for c in children)
         return "sells" if with_whom else None
@@ -103,8 +125,14 @@ def action_of(token: Token) -> str | None:
     return None if refused_to_speak else name
 
 
+def _pilot_word(token: Token) -> bool:
+    return next((name for name, pattern in ACTIONS if pattern.match(token.text)), None) == "pilots"
+
+
 def is_switch(token: Token) -> bool:
-    """Whether the word tells a switch ("swapped", "replaced", "moved from")."""
+    """Whether the word tells a switch ("swapped", "replaced", "moved from"; not "switched on", "switched off")."""
+    if any(c.lower_ in ("on", "off") and c.i == token.i + 1 for c in token.children):
+        return False
     return token.pos_ == "VERB" and (SWITCHING.match(token.text) is not None or (
         token.lower_ in MOVING and any(c.lower_ == "from" for c in token.children)))
 
@@ -171,6 +199,15 @@ def coordinated_above(action: Token) -> set[int]:
     return {t.i for t in token.ancestors}
 
 
+def done_by_other(action: Token, named: set[int]) -> bool:
+    """Whether ``action`` is a passive whose doer is named and is neither an agency nor a vendor (token
+    indices ``named``): "was installed by a supermarket chain"; not "was installed by the state police", nor
+    "software supplied by DataWorks Plus"."""
+    doers = [g for c in action.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    return bool(doers) and not any(
+        t.i in named or AGENCY_WORDS.fullmatch(t.text) for d in doers for t in d.subtree)
+
+
 def passive_elsewhere(action: Token, agency: Span) -> bool:
     """Whether ``action`` is a passive with no one named as its doer ("Rekognition was used to find lost
     children") and the agency is in another clause, neither inside the action's own words nor the subject of
@@ -214,17 +251,19 @@ def is_unreal(action: Token, headline: bool) -> bool:
 
 
 def _up_to_a_time_clause(action: Token) -> list[Token]:
-    """The words above ``action`` up to a clause in the past that says when something else happened: what it
-    tells took place, whatever is said above it ("Amazon pitched Rekognition to ICE while the Orlando police
-    were already piloting it"; "When the council banned police use, critics predicted a crime wave"; not
-    "asks what the company checks before it licenses")."""
+    """The words above ``action`` up to a clause in the past that says when something else happened, or that
+    describes a noun: what it tells took place, whatever is said above it ("Amazon pitched Rekognition to ICE
+    while the Orlando police were already piloting it"; "When the council banned police use, critics
+    predicted a crime wave"; "asks the board to report on its work for ICE, whose contract the Company
+    renewed in 2022"; not "asks what the company checks before it licenses")."""
     words: list[Token] = []
     for child, t in pairwise([action, *action.ancestors]):
         past = child.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were", "had", "did")
                                           for c in child.children)
-        if child.dep_ == "advcl" and past and any(c.dep_ in ("mark", "advmod") and c.lower_ in TIME_MARKS
-                                                  for c in child.children):
-            break
+        marks = {c.lower_ for c in child.children if c.dep_ in ("mark", "advmod")}
+        if (past and (child.dep_ == "relcl" or (child.dep_ == "advcl" and marks & TIME_MARKS))) or (
+                child.dep_ == "advcl" and "because" in marks):
+            break  # a reason is a fact too: "recommends a vote against because the Company already prohibits"
         words.append(t)
     return words
 
@@ -343,6 +382,8 @@ def negation_on(tokens: Iterable[Token]) -> str | None:
         if DENIAL.match(t.text) and any(AGENCY_WORDS.fullmatch(w.text) for c in t.children if c.dep_ == "nsubj"
                                         for w in c.subtree):
             return "none"  # an agency denying its own use says it never happened ("the sheriff's office denied using")
+        if DENIAL.match(t.text) and any(c.tag_ == "VBG" for c in t.children):
+            return "none"  # "Clearview denies selling to the sheriff": it says it never did; "denies police use" halts
         if "longer" in words:
             return "halts"
         if words & {"never", "no"} or (words | {t.lower_}) & PAST_AUXILIARIES:  # "were not part of the order"
@@ -366,7 +407,9 @@ def ban_by_subject(ban: Token, own: set[int]) -> bool:
         # "Amazon extends its ban": the verb's subject
         holders = [c for c in ban.head.children if c.dep_ == "nsubj"] or holders
     if named := [h for h in holders if h.pos_ != "PRON"]:
-        return any(any(c.i in own for c in h.subtree) and not GOVERNMENT.search(h.text) for h in named)
+        # "the Company prohibits police departments from using Face API": a vendor named by what it is
+        return any((any(c.i in own for c in h.subtree) or h.lower_ in VENDOR_WORDS) and not GOVERNMENT.search(h.text)
+                   for h in named)
     # A pronoun ("Amazon said it would keep its ban") stands for what the sentence named before it.
     return named_before(holders[0] if holders else ban, own)
 

@@ -13,7 +13,7 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, expr in (
         ("bans", r"bans?|banned|banning|prohibit\w*|outlaw\w*|barr(ed|ing)|bars?|forb[ia]d\w*"),
         ("halts", r"halt\w*|paus\w*|moratori\w*|suspen\w*|stop(s|ped|ping)?|ceas\w*|exit(s|ed|ing)|"
-                  r"withdr[ae]w\w*|quit(s|ting)?|refus\w*|declin\w*|drop(s|ped|ping)|cancel\w*|scrap(s|ped|ping)?|"
+                  r"withdr[ae]w\w*|quit(s|ting)?|refus\w*|declin\w*|drop(s|ped|ping)?|cancel\w*|scrap(s|ped|ping)?|"
                   r"abandon\w*|shelv\w*|terminat\w*|discontinu\w*|end(s|ed|ing)?|reversal|revers\w*|"
                   r"retir\w*|expir\w*|lapse[sd]?|froze|freez\w*"),
         ("sells", r"sells?|sold|selling|sales?|buys?|bought|buying|purchas\w*|procur\w*|suppl(y|ies|ied|ier)|"
@@ -23,7 +23,7 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("uses", r"use[sd]?|using|user|deploy\w*|ran|runs?|running|rel(y|ies|ied)|lean(s|ed|ing)|operat(e|es|ed)|"
                  r"adopt\w*|search(ed|es|ing)?|quer(y|ies|ied|ying)|access(es|ed|ing)?|"
                  r"match(ed|es|ing)?|scan(s|ned|ning)?|rolled|roll(s|ing)?|employ\w*|tap(s|ped|ping)?|"
-                 r"flag(s|ged|ging)|alert(s|ed|ing)?|credit(s|ed|ing)?"),
+                 r"flag(s|ged|ging)|alert(s|ed|ing)?|credit(s|ed|ing)?|install(s|ed|ing)?"),
     )
 )
 # Nouns for a deal that can end as a pilot can ("its Clearview licence lapsed": the licence was sold, then ended).
@@ -46,6 +46,15 @@ SWITCHING = re.compile(r"(swap|switch|replac|migrat)\w*$", re.IGNORECASE)
 SWITCHED_TO = {"for", "with", "to", "by"}
 # "moved from DataWorks Plus to Rank One": a switch when it says from what.
 MOVING = {"move", "moves", "moved", "moving"}
+# "won a $2.3 million contract", "Wins Camera Tender": a sale.
+WINNING = {"win", "wins", "won", "winning"}
+WON = re.compile(r"(contracts?|tenders?|deals?|orders?|awards?|bids?|licen[cs]es?)$", re.IGNORECASE)
+# "spent $86,000 on a DataWorks Plus module": a purchase.
+SPENDING = {"spend", "spends", "spent", "spending"}
+# "switched on the face-matching add-on": put to use.
+STARTING_VERBS = re.compile(r"(switch|turn)\w*$", re.IGNORECASE)
+# Who may describe a vendor as the subject of its own ban ("the Company prohibits police from using Face API").
+VENDOR_WORDS = {"company", "firm", "vendor", "maker", "supplier", "provider"}
 # "went live with the platform", "the cameras have gone live": put to use.
 GOING = {"go", "goes", "went", "gone", "going"}
 # Words that make a use word the name of a technology ("Face Matching At Dover"), not a use.
@@ -114,7 +123,8 @@ AGENCY_REFERENCE = re.compile(
 LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014]|\d{1,2}[.)])\s+")
 # Agency names the relation rules read beside the lexicon's cues (which also score documents, so a change there
 # retrains the classifier): a police department's abbreviation ("the Corliss PD"), a state's criminal bureau.
-MORE_AGENCIES = re.compile(r"\bPDs?\b|\b[Bb]ureaus? of [Cc]riminal (?:[Ii]nvestigation|[Aa]pprehension)s?\b")
+MORE_AGENCIES = re.compile(r"\bPDs?\b|\b[Bb]ureaus? of [Cc]riminal (?:[Ii]nvestigation|[Aa]pprehension)s?\b|"
+                           r"\bPostal Inspection Service\b")
 # The word after an agency word that completes its name ("the sheriff's office", "the police department").
 AGENCY_TAIL = re.compile(r"(?:'s)?\s+(?:office|department|service|force)\b", re.IGNORECASE)
 # The capitalised words just before an agency word, which name it ("Harlan County" Sheriff), and the ones

@@ -74,6 +74,7 @@ from nlp.relation_reading import (
     by_unnamed_user,
     clause_of,
     coordinated_above,
+    done_by_other,
     governing_word,
     is_denied,
     is_switch,
@@ -195,6 +196,17 @@ def _is_deal(token: Token) -> bool:
         action == "pilots" or (action == "sells" and DEALS.fullmatch(token.text) is not None))
 
 
+def _same_part(vendor: int, action: int, breaks: list[int], ours: set[int]) -> bool:
+    """Whether a headline's action word belongs to the vendor: in the same part of it (parts split at
+    ``breaks``), or in a later part that names no vendor of its own ("Signs Licence With Clearview, Runs 500
+    Searches"; not "Drop Clearview Searches, Keep Cellebrite")."""
+    def part(i: int) -> int:
+        return sum(b < i for b in breaks)
+
+    mine, its = part(vendor), part(action)
+    return its == mine or (its > mine and not any(mine < part(i) <= its for i in ours))
+
+
 def _read_actions(near: set[Token], headline: bool) -> tuple[list[Token], set[Token]]:
     """The actions the action words ``near`` vendor and agency state (each read through the ban or halt that
     governs it), most specific first; and among them the pilots a halt ended or an action followed, which
@@ -214,6 +226,9 @@ def _read_actions(near: set[Token], headline: bool) -> tuple[list[Token], set[To
         after = {t for t in governing if stop is not None and t.i > stop and action_of(t) not in ("bans", "halts")}
         governing -= after
         ended |= {t for t in after if _is_deal(t)}
+    # "will not renew its SAFR license", "cancelled the Flock contract": the deal a halt acts on was made
+    ended |= {c for t in governing if action_of(t) == "halts" for c in t.children
+              if c.dep_ in ("dobj", "nsubjpass") and _is_deal(c)}
     # "After a pilot last fall, the department bought twelve cameras": the pilot came first
     ended |= {p for t in governing for c in t.children if c.dep_ == "prep" and c.lower_ in ("after", "following")
               for p in c.children if p.dep_ == "pobj" and action_of(p) == "pilots"}
@@ -240,6 +255,9 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
     agency_tokens = {t.i for _, span in agency_spans for t in span}
     found: list[Relation] = []
     heads = {id(m): _coordination_head(parsed, m) for m in mentions}
+    # where a title-case headline starts another action: a comma, a semicolon or "but" not inside a list of
+    # vendors ("IBM, Microsoft And Amazon ..." is one subject)
+    breaks = [t.i for t in parsed[:-1] if t.lower_ in (",", ";", "but") and t.i + 1 not in ours] if headline else []
     for mention in mentions:
         subject = heads[id(mention)]  # "IBM, Microsoft and Amazon": as IBM
         own = set(mention.tokens)
@@ -265,6 +283,8 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
         for action in chosen:
             if is_unreal(action, headline) or is_denied(action) or by_other_actor(action, own, ours - own):
                 continue
+            if headline and not _same_part(subject.i, action.i, breaks, ours):
+                continue  # "Police Drop Clearview Searches, Keep Cellebrite": the drop is not Cellebrite's
             if not headline and on_other(action, own, ours - listed):
                 continue
             ident, agency = min(agency_spans, key=lambda pair: nearest_to(pair[1], action)[0])
@@ -272,6 +292,8 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
             ident, agency = next(((i, s) for i, s in agency_spans if STAFF.fullmatch(agency.text)
                                   and s.root.i in {t.i for t in agency.root.subtree} and s is not agency),
                                  (ident, agency))
+            if done_by_other(action, ours | agency_tokens):
+                continue  # "Cognitec said its software was installed by a supermarket chain, ... not the police"
             if not headline and passive_elsewhere(action, agency):
                 continue  # "it recommends police use a threshold ..., and it noted that Rekognition was used to ..."
             if any(t.dep_ in ("prep", "agent") and (EXCLUDING.fullmatch(t.text) or any(

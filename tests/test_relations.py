@@ -308,6 +308,43 @@ def test_idioms_of_stopping(text, expected):
     assert actions(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("According to purchase orders, the Kenton County Sheriff's Office spent $86,000 on a DataWorks Plus module "
+     "in 2019.", {"sells"}),
+    ("Genetec won a $2.3 million contract to upgrade video systems for the Harbourview Police Service.", {"sells"}),
+    ("Genetec won an award for its work with the Harbourview Police Service.", set()),
+    ("Clearview AI offered the Dunmore Police Department a free 30-day trial last autumn.", set()),
+    ("The Garrow Police Department told RealNetworks it will not renew its SAFR license when the term ends.",
+     {"sells", "halts"}),
+    ("Cognitec said its FaceVACS software has been installed at the forensic unit of the Vennmark State Police.",
+     {"uses"}),
+    ("Cognitec said its software was installed by a supermarket chain in Bramhope, and that no images are passed "
+     "to the police.", set()),
+    ("The Harbourview Police Service has since switched on Genetec's face-matching add-on.", {"uses"}),
+    ("The Harbourview Police Service switched off its Genetec cameras in May.", {"halts"}),
+    ("The Board recommends a vote against the proposal because the Company already prohibits police departments "
+     "from using Face API.", {"halts"}),
+    ("Shareholders request a report on Palantir's work for U.S. Immigration and Customs Enforcement, whose "
+     "contract the Company renewed in 2022.", {"sells"}),
+    ("Clearview Denies Selling to Ravenwood Sheriff as Emails Surface", set()),
+])
+def test_purchases_offers_installs_and_what_a_reason_or_a_relative_clause_tells(text, expected):
+    assert actions(text) == expected
+
+
+def test_a_headline_part_with_its_own_vendor_has_its_own_actions():
+    assert keys("Korvale County Prosecutors Drop Clearview Searches, Keep Cellebrite") == {
+        ("halts", "Clearview AI", None)}
+    # a later part naming no vendor goes on with the one before
+    assert actions("Sheriff's Office in Ocotillo County Signs Licence With Clearview, Runs 500 Searches in First "
+                   "Month") == {"sells", "uses"}
+
+
+def test_the_postal_inspection_service_is_an_agency():
+    assert {r.agency for r in relations("The U.S. Postal Inspection Service ran Clearview AI searches as part of a "
+                                        "monitoring program.")} == {"U.S. Postal Inspection Service"}
+
+
 def test_a_deal_that_ended_was_made_and_a_deal_in_the_next_sentence_is_the_vendors():
     assert actions("The Kessler Township Police Department let its BriefCam licence expire in May.") == {
         "sells", "halts"}
@@ -432,12 +469,13 @@ def test_score_relations_counts_hits_against_both_totals():
 @pytest.mark.parametrize(("name", "precision_floor", "recall_floor"), [
     # nlp/README.md gives the measured figures; the floors sit a few points under them.
     ("relations_written.jsonl", 0.91, 0.77),
-    ("relations_heldout.jsonl", 0.88, 0.83),
+    ("relations_heldout.jsonl", 0.85, 0.83),
     ("relations_heldout2.jsonl", 0.83, 0.81),
     ("relations_heldout3.jsonl", 0.88, 0.72),
     ("relations_heldout4.jsonl", 0.73, 0.53),
     ("relations_heldout5.jsonl", 0.80, 0.62),
-    ("relations_heldout6.jsonl", 0.76, 0.68),
+    ("relations_heldout6.jsonl", 0.88, 0.78),
+    ("relations_heldout7.jsonl", 0.80, 0.65),
 ])
 def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name, precision_floor, recall_floor):
     rows = [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
