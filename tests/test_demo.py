@@ -75,6 +75,7 @@ QUERIES = {
     "filings_by_company": {"company": "amazon", "form": ""},
     "new_mentions_atom": {},
     "relations": {"action": ""},
+    "relations_by_pair": {"vendor": ""},
     "stories": {},
     "proposals_by_company": {"company": ""},
     "thresholds_in_use": {},
@@ -106,6 +107,17 @@ async def test_atom_feed_of_high_confidence_mentions(datasette):
     response = await datasette.client.get("/demo/new_mentions_atom.atom")
     assert response.status_code == 200
     assert response.text.startswith("<?xml") and "<entry>" in response.text
+
+
+async def test_relations_by_pair_gathers_a_vendor_and_an_agency_over_time(datasette):
+    response = await datasette.client.get("/demo/relations_by_pair.json",
+                                          params={"vendor": "rekognition", "_shape": "objects"})
+    rows = response.json()["rows"]
+    assert rows and all(r["vendor_or_product"] == "Amazon Rekognition" for r in rows)
+    # the demo's sheriff's office was sold Rekognition and used it, over more than one story
+    sheriff = next(r for r in rows if r["agency"] == "washington county sheriff's office")
+    assert set(sheriff["actions"].split(",")) >= {"uses"} and sheriff["documents"] >= 2
+    assert sheriff["first_published"] <= sheriff["last_published"] and sheriff["latest"].startswith("uses: ")
 
 
 async def test_full_text_search_and_facets(datasette):
