@@ -45,6 +45,7 @@ from nlp.relation_words import (
     SWITCHING,
     TRYING,
     UNREAL,
+    UNREALISED,
     VENDOR_WORDS,
     WINNING,
     WON,
@@ -246,8 +247,11 @@ def is_unreal(action: Token, headline: bool) -> bool:
     if headline:
         # a title-case headline parses badly: a demand or forecast before the action governs it
         # ("Shareholders Reject Proposals To Curb Rekognition Sales", "Analysts Bet More Departments Will Buy")
-        return any(UNREAL.match(t.text) for t in action.doc[: action.i])
-    return any(UNREAL.match(t.text) for t in _up_to_a_time_clause(action))
+        # ... and so does a denial ("Hikvision Disputes Report Linking It to Police Contracts")
+        return any(UNREAL.match(t.text) or DENIAL.match(t.text) for t in action.doc[: action.i])
+    # "My fear is that the sheriff will buy it": a worry as the subject above
+    return any(UNREAL.match(t.text) or any(c.dep_ == "nsubj" and UNREALISED.fullmatch(c.text) for c in t.children)
+               for t in _up_to_a_time_clause(action))
 
 
 def _up_to_a_time_clause(action: Token) -> list[Token]:
@@ -269,11 +273,11 @@ def _up_to_a_time_clause(action: Token) -> list[Token]:
 
 
 def permission_withdrawn(action: Token) -> bool:
-    """Whether ``action`` is no longer allowed ("the department may no longer use Clearview AI"): a stop, and a
-    ban when a government is named."""
+    """Whether ``action`` is no longer allowed ("the department may no longer use Clearview AI", "federal
+    agencies may not buy from Hikvision"): a stop, and a ban when a government is named."""
     children = list(action.children)
     return any(c.dep_ == "aux" and c.lower_ in PERMITTING for c in children) and any(
-        c.lower_ == "longer" for c in children)
+        c.lower_ == "longer" or c.dep_ == "neg" for c in children)
 
 
 def is_title_case(text: str) -> bool:
@@ -407,9 +411,11 @@ def ban_by_subject(ban: Token, own: set[int]) -> bool:
         # "Amazon extends its ban": the verb's subject
         holders = [c for c in ban.head.children if c.dep_ == "nsubj"] or holders
     if named := [h for h in holders if h.pos_ != "PRON"]:
-        # "the Company prohibits police departments from using Face API": a vendor named by what it is
-        return any((any(c.i in own for c in h.subtree) or h.lower_ in VENDOR_WORDS) and not GOVERNMENT.search(h.text)
-                   for h in named)
+        # "the Company prohibits police departments from using Face API": a vendor named by what it is;
+        # "PimEyes says its terms forbid use by law enforcement": its own terms
+        return any((any(c.i in own for c in h.subtree) or h.lower_ in VENDOR_WORDS or any(
+            c.dep_ == "poss" and c.pos_ == "PRON" and named_before(c, own) for c in h.children))
+            and not GOVERNMENT.search(h.text) for h in named)
     # A pronoun ("Amazon said it would keep its ban") stands for what the sentence named before it.
     return named_before(holders[0] if holders else ban, own)
 

@@ -96,6 +96,7 @@ from nlp.relation_reading import (
     tree_path,
 )
 from nlp.relation_words import (
+    AGENCY_WORDS,
     DEALS,
     EXCLUDING,
     GOVERNMENT,
@@ -282,14 +283,26 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
         # "Palantir's software, which the agency has licensed since 2014"; "the RCMP, which had used the tool".
         near |= {t for t in actions if t.dep_ == "relcl" and t.head.i in described}
         near |= {t for t in actions if by_unnamed_user(t, own, ours, agency_tokens)}
-        # "searched Clearview AI on a free trial account": the use was a trial too
-        near |= {c for t in near if action_of(t) == "uses" for p in t.children if p.dep_ == "prep"
-                 for o in p.children if o.dep_ == "pobj" for c in o.children
-                 if c.dep_ in ("compound", "amod") and action_of(c) == "pilots"}
+        # "searched Clearview AI on a free trial account", "ran trial searches on Clearview": a trial too
+        used_on = [o for t in near if action_of(t) == "uses" for p in t.children if p.dep_ == "prep"
+                   for o in p.children if o.dep_ == "pobj"]
+        used_on += [o for t in near if action_of(t) == "uses" for o in t.children if o.dep_ == "dobj"]
+        near |= {c for o in used_on for c in o.children if c.dep_ in ("compound", "amod") and action_of(c) == "pilots"}
+        # "tested Voyager Labs' software in 2019 and let the trial lapse": a halt in a later conjunct that acts on
+        # a deal, a pilot or "it", and names no other vendor, ends this one
+        near |= {h for t in list(near) for c in t.children if c.dep_ == "conj" and not any(
+                     w.i in ours - own for w in c.subtree)
+                 for h in c.subtree if h in actions and action_of(h) == "halts" and any(
+                     _is_deal(w) or w.lower_ in ("it", "them") for w in h.subtree)}
         chosen, ended = _read_actions(near, headline)
         for action in chosen:
             if is_unreal(action, headline) or is_denied(action) or by_other_actor(action, own, ours - own):
                 continue
+            if action.dep_ == "relcl" and action.head.i not in agency_tokens and not any(
+                    w.i in agency_tokens or AGENCY_WORDS.fullmatch(w.text) or (
+                        w.dep_ == "nsubj" and w.lower_ in ("it", "they")) for w in action.subtree):
+                continue  # on the vendor, a relative clause naming no agency ("which it licensed" does): "Trueface,
+                #           whose software runs on kiosks at a mall, said the police had asked for a demonstration"
             if headline and not _same_part(subject.i, action.i, breaks, ours):
                 continue  # "Police Drop Clearview Searches, Keep Cellebrite": the drop is not Cellebrite's
             if not headline and on_other(action, own, ours - listed):

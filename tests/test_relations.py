@@ -345,6 +345,32 @@ def test_the_postal_inspection_service_is_an_agency():
                                         "monitoring program.")} == {"U.S. Postal Inspection Service"}
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Harlow police tested Clearview AI in 2019 and let the trial lapse that year.", {"pilots", "halts"}),
+    ("Members of the Marlow police ran trial searches on Clearview AI in 2020.", {"pilots", "uses"}),
+    ("Trueface, whose software runs on kiosks at a shopping mall, said the Palo Rojo Police Department had asked "
+     "for a demonstration.", set()),
+    ("PimEyes says its terms forbid use by law enforcement.", {"halts"}),
+    ("Under the 2019 defense law, federal agencies including the FBI may not buy equipment from Hikvision.",
+     {"bans"}),
+    ("Hikvision Disputes Report Linking It to Xinjiang Police Contracts", set()),
+    ("My fear is that the Harwich County Sheriff's Office will buy Clearview AI next year.", set()),
+    ("The Lakeland Heights Police Department has chosen SAFR for its evidence archive.", {"sells"}),
+])
+def test_a_later_halt_trial_searches_own_terms_a_law_that_forbids_and_worries(text, expected):
+    assert actions(text) == expected
+
+
+@pytest.mark.parametrize(("text", "agency"), [
+    ("Brazil's Policia Federal signed a contract with Idemia in 2021.", "Brazil's Policia Federal"),
+    ("The RCMP used Clearview AI for several months in 2019.", "RCMP"),
+    ("Lisbon's Policia de Seguranca Publica ended a trial of Genetec video analytics in March.",
+     "Lisbon's Policia de Seguranca Publica"),
+])
+def test_forces_abroad_known_by_their_own_names(text, agency):
+    assert {r.agency for r in relations(text)} == {agency}
+
+
 def test_a_deal_that_ended_was_made_and_a_deal_in_the_next_sentence_is_the_vendors():
     assert actions("The Kessler Township Police Department let its BriefCam licence expire in May.") == {
         "sells", "halts"}
@@ -475,7 +501,7 @@ def test_score_relations_counts_hits_against_both_totals():
     ("relations_heldout4.jsonl", 0.73, 0.53),
     ("relations_heldout5.jsonl", 0.80, 0.62),
     ("relations_heldout6.jsonl", 0.88, 0.78),
-    ("relations_heldout7.jsonl", 0.80, 0.65),
+    ("relations_heldout7.jsonl", 0.83, 0.76),
 ])
 def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name, precision_floor, recall_floor):
     rows = [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -486,7 +512,7 @@ def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name,
     assert precision >= precision_floor, (precision, recall)
     assert recall >= recall_floor, (precision, recall)
     # Of the gold relations found, how many have a found relation naming the gold agency (its lexicon id, or
-    # the same words): 98/101, 82/83, 77/82, 73/76, 74/76, 76/77, 83/90 and 65/68 (session 13).
+    # the same words): 99/102, 82/83, 78/83, 73/76, 74/76, 77/77, 83/90 and 75/78 (session 13).
     named = []
     for row, got in zip(rows, found, strict=True):
         for want in row["relations"]:
