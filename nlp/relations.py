@@ -47,7 +47,7 @@ around them change them:
 
 The words these rules read are in :mod:`nlp.relation_words`, the parse-tree readings in
 :mod:`nlp.relation_reading`, agency names and what a sentence refers back to in :mod:`nlp.relation_names`.
-Eight written gold sets measure them (:func:`score_relations`; figures in ``nlp/README.md``):
+Nine written gold sets measure them (:func:`score_relations`; figures in ``nlp/README.md``):
 ``tests/fixtures/relations_written.jsonl`` (the rules and the two path limits were chosen on it),
 ``relations_heldout.jsonl`` and ``relations_heldout2.jsonl`` (other writers'; their errors read after their
 first measurement, session 8 and 11), ``relations_heldout3.jsonl`` (a fourth writer's, session 11, weighted
@@ -57,7 +57,8 @@ errors read in session 12), ``relations_heldout5.jsonl`` (a sixth writer's, sess
 coverage prints it; its errors read in session 13) and ``relations_heldout6.jsonl`` (a seventh writer's,
 session 13: records, lists, references across sentences; its errors read after two rounds) and
 ``relations_heldout7.jsonl`` (an eighth writer's, session 13: forces abroad, filings, change over time; its
-errors not read).
+errors read after three rounds) and ``relations_heldout8.jsonl`` (a ninth writer's, session 13: local news,
+investigations, vendor voices, advocacy; its errors not read).
 """
 
 from __future__ import annotations
