@@ -1,13 +1,15 @@
 """Who a sentence names, for the relation rules (:mod:`nlp.relations`): agencies found by a cue word and
-the name each is stored under, and what a sentence refers back to in the one before it ("the company",
-"the force", "deputies", "it").
+the name each is stored under, what a sentence refers back to in the one before it ("the company", "the
+force", "deputies", "it"), and the vendors and products of a parsed sentence as groups of words.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from nlp.lexicon import Lexicon
 from nlp.relation_words import (
@@ -125,3 +127,44 @@ def acted_on(parsed: Doc, start: int) -> bool:
 def stated(relation: Relation) -> tuple[str | None, str | None, str, str]:
     """What a relation says, whatever its sentence ("police" and "Police" are one agency)."""
     return relation.vendor, relation.product, (relation.agency or "").lower(), relation.action
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A vendor or product named in the parsed sentence (a product brings its vendor when its id starts with
+    the vendor's)."""
+
+    vendor: str | None
+    product: str | None
+    tokens: tuple[int, ...]
+
+
+def mentions_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], vendor_ids: frozenset[str]) -> list[Mention]:
+    """Vendors and products as token groups, a product joined with its vendor (named or not: "Amazon
+    Rekognition" is Amazon's)."""
+    vendors: list[tuple[str, tuple[int, ...]]] = []
+    products: list[tuple[str, tuple[int, ...]]] = []
+    for label, ident, start, end in spans:
+        span = parsed.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        (vendors if label == "VENDOR" else products).append((ident, tuple(t.i for t in span)))
+    found: list[Mention] = []
+    used: set[int] = set()
+    for product, tokens in products:
+        owner = next((k for k, (v, _) in enumerate(vendors) if product.startswith(v + " ")), None)
+        vendor = next((v for v in sorted(vendor_ids, key=len, reverse=True) if product.startswith(v + " ")), None)
+        if owner is not None:
+            used.add(owner)
+            vendor, tokens = vendors[owner][0], tokens + vendors[owner][1]
+        found.append(Mention(vendor, product, tokens))
+    found += [Mention(v, None, tokens) for k, (v, tokens) in enumerate(vendors) if k not in used]
+    return found
+
+
+def coordination_head(parsed: Doc, mention: Mention) -> Token:
+    """The mention's highest word in the parse, or the first of a list it is in ("IBM, Microsoft and Amazon")."""
+    top = min((parsed[i] for i in mention.tokens), key=lambda t: len(list(t.ancestors)))
+    while top.dep_ == "conj" and top.head is not top:
+        top = top.head
+    return top

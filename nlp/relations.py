@@ -46,7 +46,9 @@ around them change them:
   headline's parts that name their own vendors have their own actions.
 
 The words these rules read are in :mod:`nlp.relation_words`, the parse-tree readings in
-:mod:`nlp.relation_reading`, agency names and what a sentence refers back to in :mod:`nlp.relation_names`.
+:mod:`nlp.relation_reading`, whether an action took place (demands, denials, negations, who bans) in
+:mod:`nlp.relation_facts`, agency names, mentions and what a sentence refers back to in
+:mod:`nlp.relation_names`.
 Nine written gold sets measure them (:func:`score_relations`; figures in ``nlp/README.md``):
 ``tests/fixtures/relations_written.jsonl`` (the rules and the two path limits were chosen on it),
 ``relations_heldout.jsonl`` and ``relations_heldout2.jsonl`` (other writers'; their errors read after their
@@ -64,7 +66,7 @@ investigations, vendor voices, advocacy; its errors not read).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import pairwise
 
 from spacy.language import Language
@@ -72,26 +74,37 @@ from spacy.tokens import Doc, Span, Token
 
 from nlp.components import doc_text
 from nlp.lexicon import Lexicon
-from nlp.relation_names import acted_on, agency_name, agency_referred, cue_agencies, stated, vendor_referred
+from nlp.relation_facts import (
+    ban_by_subject,
+    is_denied,
+    is_unreal,
+    negation_on,
+    ordered_by_government,
+    permission_withdrawn,
+)
+from nlp.relation_names import (
+    acted_on,
+    agency_name,
+    agency_referred,
+    coordination_head,
+    cue_agencies,
+    mentions_in,
+    stated,
+    vendor_referred,
+)
 from nlp.relation_reading import (
     action_of,
-    ban_by_subject,
     by_other_actor,
     by_unnamed_user,
     clause_of,
     coordinated_above,
     done_by_other,
     governing_word,
-    is_denied,
     is_switch,
     is_title_case,
-    is_unreal,
     nearest_to,
-    negation_on,
     on_other,
-    ordered_by_government,
     passive_elsewhere,
-    permission_withdrawn,
     switched_from,
     switched_to,
     tree_path,
@@ -136,39 +149,6 @@ COORDINATION_EDGES = ("conj", "cc", "prep", "pobj", "appos", "dative")
 NOUN_PHRASE_EDGES = ("poss", "compound", "pobj", "prep", "nmod", "appos", "amod")
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A vendor or product named in the parsed sentence (a product brings its vendor when its id starts with
-    the vendor's)."""
-
-    vendor: str | None
-    product: str | None
-    tokens: tuple[int, ...]
-
-
-def _mentions(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], vendor_ids: frozenset[str]) -> list[Mention]:
-    """Vendors and products as token groups, a product joined with its vendor (named or not: "Amazon
-    Rekognition" is Amazon's)."""
-    vendors: list[tuple[str, tuple[int, ...]]] = []
-    products: list[tuple[str, tuple[int, ...]]] = []
-    for label, ident, start, end in spans:
-        span = parsed.char_span(start, end, alignment_mode="expand")
-        if span is None:
-            continue
-        (vendors if label == "VENDOR" else products).append((ident, tuple(t.i for t in span)))
-    found: list[Mention] = []
-    used: set[int] = set()
-    for product, tokens in products:
-        owner = next((k for k, (v, _) in enumerate(vendors) if product.startswith(v + " ")), None)
-        vendor = next((v for v in sorted(vendor_ids, key=len, reverse=True) if product.startswith(v + " ")), None)
-        if owner is not None:
-            used.add(owner)
-            vendor, tokens = vendors[owner][0], tokens + vendors[owner][1]
-        found.append(Mention(vendor, product, tokens))
-    found += [Mention(v, None, tokens) for k, (v, tokens) in enumerate(vendors) if k not in used]
-    return found
-
-
 def _noun_phrase(token: Token) -> list[Token]:
     """``token`` and the nouns it belongs to ("Palantir" → "Palantir's software"; "NEC" → "sensors from NEC")."""
     chain = [token]
@@ -188,14 +168,6 @@ def _coordinated(a: Token, b: Token) -> bool:
 def _cost(subject: Token, action: Token, agencies: Sequence[tuple[str, Span]]) -> int:
     """How far apart the vendor, the action word and the nearest agency sit in the parse."""
     return len(tree_path(subject, action)) + min(nearest_to(span, action)[0] for _, span in agencies)
-
-
-def _coordination_head(parsed: Doc, mention: Mention) -> Token:
-    """The mention's highest word in the parse, or the first of a list it is in ("IBM, Microsoft and Amazon")."""
-    top = min((parsed[i] for i in mention.tokens), key=lambda t: len(list(t.ancestors)))
-    while top.dep_ == "conj" and top.head is not top:
-        top = top.head
-    return top
 
 
 def _is_deal(token: Token) -> bool:
@@ -253,7 +225,7 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
     :param headline: the sentence is a title-case headline (:func:`is_title_case`), whose parse is read more
         loosely
     """
-    mentions = _mentions(parsed, spans, vendor_ids)
+    mentions = mentions_in(parsed, spans, vendor_ids)
     sentence = parsed.text.strip()
     ours = {i for m in mentions for i in m.tokens}
     agency_spans = [(ident, s) for ident, a, b in agencies
@@ -263,7 +235,7 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
         return []  # a question states nothing
     agency_tokens = {t.i for _, span in agency_spans for t in span}
     found: list[Relation] = []
-    heads = {id(m): _coordination_head(parsed, m) for m in mentions}
+    heads = {id(m): coordination_head(parsed, m) for m in mentions}
     # where a title-case headline starts another action: a comma, a semicolon or "but" not inside a list of
     # vendors ("IBM, Microsoft And Amazon ..." is one subject)
     breaks = [t.i for t in parsed[:-1] if t.lower_ in (",", ";", "but") and t.i + 1 not in ours] if headline else []
