@@ -1,40 +1,10 @@
-"""Relations (vendor or product, agency, action) read from parsed sentences: written cases and the written
-gold sets' precision and recall."""
-
-import json
-from functools import lru_cache
-from pathlib import Path
+"""Relations (vendor or product, agency, action) read from parsed sentences: who acts and what action a text's
+words tell, on written cases. Whether it took place is :mod:`tests.test_relation_facts`; the gold sets'
+precision and recall :mod:`tests.test_relation_gold_sets`."""
 
 import pytest
-import spacy
 
-from nlp.components import sentence_pipeline
-from nlp.lexicon import load_lexicon
-from nlp.relations import RELATION_RULES, find_relations, found_key, gold_key, score_relations
-from nlp.settings import LEXICON_DIR, NlpSettings
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@lru_cache(maxsize=1)
-def _tools():
-    pipeline = sentence_pipeline()
-    pipeline.add_pipe("frwatch_lexicon", config={"lexicon_dir": str(LEXICON_DIR)})
-    parser = spacy.load(NlpSettings().spacy_model, exclude=["ner", "lemmatizer"])
-    return pipeline, load_lexicon(LEXICON_DIR), parser
-
-
-def relations(text: str):
-    pipeline, lexicon, parser = _tools()
-    return find_relations(pipeline(text), lexicon, parser)
-
-
-def keys(text: str) -> set[tuple[str, str | None, str | None]]:
-    return {(r.action, r.vendor, r.product) for r in relations(text)}
-
-
-def actions(text: str) -> set[str]:
-    return {r.action for r in relations(text)}
+from tests.relation_tools import actions, keys, relations
 
 
 def test_each_vendor_named_gets_its_own_relation():
@@ -52,16 +22,6 @@ def test_a_product_brings_its_vendor():
     found = relations("The Washington County Sheriff's Office signed a contract to license Amazon Rekognition.")
     assert [(r.action, r.vendor, r.product, r.agency) for r in found] == [
         ("sells", "Amazon", "Amazon Rekognition", "Washington County Sheriff's Office")]
-
-
-@pytest.mark.parametrize("text", [
-    "Microsoft will not sell face recognition to police departments until there is a federal law.",
-    "Amazon said it will stop letting police use Rekognition for a year.",
-    "Amazon again denies police use of its Rekognition software.",
-    "Amazon puts a one-year hold on police use of Rekognition.",
-])
-def test_a_refusal_or_negation_on_the_way_is_a_halt(text):
-    assert actions(text) == {"halts"}
 
 
 @pytest.mark.parametrize("text", [
@@ -83,20 +43,6 @@ def test_a_pilot_named_by_a_noun_is_a_pilot(text, expected):
     assert actions(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "Veritone would gladly sell its software to the FBI if asked, its chief executive told analysts.",
-    "Imagine the Carrow Police running every protester's face through SenseTime software.",
-    "Amazon Shareholders Reject Proposals To Curb Rekognition Sales To Police",
-    "An IBM spokesperson rejected suggestions that its video analytics were still used by the Keswick police.",
-    "AWS paid for new bicycles for the Caddo Rise police cadet program.",
-    "The sheriff's office in Caddo Springs denied using Clearview AI, and records turned up no contract.",
-    "Thanks to everyone who stopped by the Cognitec booth, including a delegation from the Bavarian State Police.",
-    "Cognitec's algorithm was evaluated by the Fraunhofer Institute, not by any police agency.",
-])
-def test_conditions_imaginings_rejections_denials_visits_and_agencies_ruled_out_state_nothing(text):
-    assert keys(text) == set()
-
-
 def test_a_thing_sold_is_not_a_use_and_a_payment_is_a_sale():
     assert actions("Motorola Solutions now offers face search to thousands of police agencies.") == {"sells"}
     assert actions("The Yunmo public security bureau paid Hikvision for 900 cameras last year.") == {"sells"}
@@ -111,14 +57,6 @@ def test_a_ban_or_halt_in_a_headline_governs_what_follows_it():
     assert actions("Council Bans Tamsin Harbor Police From Using Clearview") == {"bans"}
     # a contract dropped was held: a sale, then its end (as an ended pilot is a pilot and a halt)
     assert actions("Ashby Vale Sheriff's Office Drops Palantir Contract After Budget Review") == {"halts", "sells"}
-
-
-@pytest.mark.parametrize("text", [
-    "Minneapolis police were barred from using Clearview AI under an ordinance the city council approved.",
-    "Tamsin Bay Police Barred From Using Rekognition by City Council",
-])
-def test_an_agency_banned_in_the_passive_is_banned_not_halting(text):
-    assert actions(text) == {"bans"}
 
 
 def test_what_an_action_acts_on_says_whose_it_is():
@@ -168,36 +106,11 @@ def test_it_acted_on_in_the_next_sentence_is_the_one_name_before_and_staff_are_t
                      "facial recognition.") == []
 
 
-def test_a_company_banning_police_use_of_its_own_product_halts_and_a_city_bans():
-    assert actions("Amazon extends its ban on police use of Rekognition indefinitely.") == {"halts"}
-    assert actions("The Oakdale city council banned police use of Clearview AI on Tuesday.") == {"bans"}
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("A federal judge ordered the Riverton Police Department to stop using Clearview AI.", {"bans"}),
-    ("The Riverton police were ordered by a judge to stop using Clearview AI.", {"bans"}),
-    ("The sheriff ordered deputies to stop using Clearview AI.", {"halts"}),
-])
-def test_a_stop_a_court_or_government_orders_is_a_ban_a_sheriffs_is_a_halt(text, expected):
-    assert actions(text) == expected
-
-
 def test_a_halt_does_not_govern_the_verb_coordinated_with_it():
     found = keys("The Marlow police stopped using Clearview AI but will keep using Rekognition for now.")
     assert found == {("halts", "Clearview AI", None), ("uses", "Amazon", "Amazon Rekognition")}
     assert keys("The Orlando police tested Amazon Rekognition for a year and then stopped using it.") == {
         ("pilots", "Amazon", "Amazon Rekognition"), ("halts", "Amazon", "Amazon Rekognition")}
-
-
-@pytest.mark.parametrize("text", [
-    "Activists urged Amazon to stop selling Rekognition to ICE.",
-    "Shareholders ask the board to prohibit sales of Rekognition to police departments.",
-    "The watchdog said it would be concerned if police used Clearview AI.",
-    "Amazon denied that ICE uses Rekognition.",
-    "Customers outside law enforcement can continue to use all Rekognition features.",
-])
-def test_demands_worries_and_denied_clauses_state_nothing(text):
-    assert relations(text) == []
 
 
 def test_a_passive_use_with_no_doer_is_not_an_agency_in_another_clauses():
@@ -206,56 +119,6 @@ def test_a_passive_use_with_no_doer_is_not_an_agency_in_another_clauses():
                      "that Rekognition was used to find lost children.") == []
     assert keys("Detroit police said the DataWorks Plus software was used in more than 500 investigations.") == {
         ("uses", "DataWorks Plus", None)}
-
-
-@pytest.mark.parametrize("text", [
-    "Clearview AI advises police to treat every match as a lead, not as evidence.",
-    "Motorola Solutions lost its bid to supply video analytics to the Garda.",
-    "A Reddit thread claimed UK Border Force was running Corsight AI on arriving passengers.",
-    "A lawsuit alleges that the Riverton police used Clearview AI to identify protesters.",
-])
-def test_advice_bids_claims_and_allegations_state_nothing(text):
-    assert relations(text) == []
-
-
-@pytest.mark.parametrize("text", [
-    "Corsight AI pitched its watch-list camera to the Dunmore transit police last spring.",
-    "The Hallam Police Department appeared in a Cognitec sales presentation in 2019.",
-    "According to the complaint, officers of the Riverton Police Department ran protesters' photos through "
-    "Clearview AI.",
-    "Reader mail: 'Does the Ardley Police Department use Clearview AI?' We checked.",
-    "Hikvision sold 40 cameras to the Ardley transit authority; the Ardley police were not part of the deal.",
-])
-def test_pitches_complaints_quoted_questions_and_a_negated_part_state_nothing(text):
-    assert relations(text) == []
-
-
-def test_what_a_past_time_clause_tells_took_place_whatever_is_said_above_it():
-    assert keys("While the Keswick police were still piloting Clearview AI, the company pitched its new app to "
-                "the county jail.") == {("pilots", "Clearview AI", None)}
-    assert actions("After the city council banned the Tarvin Police Department from using Rekognition, critics "
-                   "warned of a crime wave.") == {"bans"}
-    # a clause about what may come is no fact
-    assert relations("The proposal asks the board to report on what the Company checks before it licenses Azure "
-                     "Face to police agencies.") == []
-
-
-def test_not_going_on_with_a_deal_or_a_trial_stops_it():
-    assert actions("The Wexford Police Department did not renew its Clearview AI subscription last year.") == {
-        "sells", "halts"}
-    assert keys("The sheriff's office tested Oosto's cameras for six weeks. The office did not extend the "
-                "trial.") == {("pilots", "Oosto", None), ("halts", "Oosto", None)}
-    # a clause after the refusal does not make it a denial
-    assert actions("IBM said it would not sell face recognition to police departments until Congress passed a "
-                   "law.") == {"halts"}
-
-
-def test_use_no_longer_allowed_is_a_ban_under_a_government_and_a_halt_otherwise():
-    assert actions("Under the new county ordinance, the Harlow sheriff's office may no longer use Clearview "
-                   "AI.") == {"bans"}
-    # "County" in the agency's own name is no government
-    assert actions("Deputies at the Pell County Sheriff's Office may no longer use Clearview AI, the sheriff said "
-                   "in a memo.") == {"halts"}
 
 
 def test_going_live_is_a_use_and_face_matching_in_a_headline_is_a_technology():
@@ -343,22 +206,6 @@ def test_a_headline_part_with_its_own_vendor_has_its_own_actions():
 def test_the_postal_inspection_service_is_an_agency():
     assert {r.agency for r in relations("The U.S. Postal Inspection Service ran Clearview AI searches as part of a "
                                         "monitoring program.")} == {"U.S. Postal Inspection Service"}
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("The Harlow police tested Clearview AI in 2019 and let the trial lapse that year.", {"pilots", "halts"}),
-    ("Members of the Marlow police ran trial searches on Clearview AI in 2020.", {"pilots", "uses"}),
-    ("Trueface, whose software runs on kiosks at a shopping mall, said the Palo Rojo Police Department had asked "
-     "for a demonstration.", set()),
-    ("PimEyes says its terms forbid use by law enforcement.", {"halts"}),
-    ("Under the 2019 defense law, federal agencies including the FBI may not buy equipment from Hikvision.",
-     {"bans"}),
-    ("Hikvision Disputes Report Linking It to Xinjiang Police Contracts", set()),
-    ("My fear is that the Harwich County Sheriff's Office will buy Clearview AI next year.", set()),
-    ("The Lakeland Heights Police Department has chosen SAFR for its evidence archive.", {"sells"}),
-])
-def test_a_later_halt_trial_searches_own_terms_a_law_that_forbids_and_worries(text, expected):
-    assert actions(text) == expected
 
 
 @pytest.mark.parametrize(("text", "agency"), [
@@ -481,57 +328,3 @@ def test_a_run_on_sentence_is_not_read():
     assert keys(clause + ".") == {("sells", "Amazon", "Amazon Rekognition"),
                                   ("uses", "Microsoft", "Microsoft Azure Face")}
     assert relations("; ".join([clause] * 12) + ".") == []  # a flattened table, not a statement
-
-
-def test_score_relations_counts_hits_against_both_totals():
-    from store import Relation
-
-    gold = [[{"vendor": "Amazon", "product": "Amazon Rekognition", "agency": "police", "action": "halts"}], []]
-    found = [[Relation("Amazon", "Amazon Rekognition", "police", "halts", "s"),
-              Relation("IBM", None, "police", "sells", "s")], [Relation("NEC", None, "police", "uses", "t")]]
-    assert score_relations(gold, found) == (1, 3, 1)
-
-
-@pytest.mark.parametrize(("name", "precision_floor", "recall_floor"), [
-    # nlp/README.md gives the measured figures; the floors sit a few points under them.
-    ("relations_written.jsonl", 0.91, 0.77),
-    ("relations_heldout.jsonl", 0.85, 0.83),
-    ("relations_heldout2.jsonl", 0.83, 0.81),
-    ("relations_heldout3.jsonl", 0.88, 0.72),
-    ("relations_heldout4.jsonl", 0.73, 0.53),
-    ("relations_heldout5.jsonl", 0.80, 0.62),
-    ("relations_heldout6.jsonl", 0.88, 0.78),
-    ("relations_heldout7.jsonl", 0.83, 0.76),
-    ("relations_heldout8.jsonl", 0.78, 0.65),
-])
-def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name, precision_floor, recall_floor):
-    rows = [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(rows) >= 100
-    found = [relations(r["text"]) for r in rows]
-    hits, extracted, expected = score_relations([r["relations"] for r in rows], found)
-    precision, recall = hits / extracted, hits / expected
-    assert precision >= precision_floor, (precision, recall)
-    assert recall >= recall_floor, (precision, recall)
-    # Of the gold relations found, how many have a found relation naming the gold agency (its lexicon id, or
-    # the same words): 99/102, 82/83, 78/83, 73/76, 74/76, 77/77, 83/90, 75/78 and 69/73 (session 13).
-    named = []
-    for row, got in zip(rows, found, strict=True):
-        for want in row["relations"]:
-            same = [f for f in got if found_key(f) == gold_key(want)]
-            if same:
-                named.append(any(agency_agrees(want["agency"], f.agency) for f in same))
-    assert sum(named) / len(named) >= 0.9
-
-
-def agency_agrees(gold: str, extracted: str) -> bool:
-    pipeline, _, _ = _tools()
-    ids = [e.kb_id_ for e in pipeline(gold).ents if e.label_ == "AGENCY" and e.kb_id_ != e.text]
-    want, got = (ids[0] if ids else gold).lower(), extracted.lower()
-    return want in got or got in want
-
-
-def test_the_relation_rules_are_part_of_the_model_version_so_a_change_re_tags():
-    from nlp.pipeline import Tagger
-
-    settings = NlpSettings(classifier="lexicon")
-    assert Tagger(settings).model_version.endswith(f"+relations-{RELATION_RULES}")
