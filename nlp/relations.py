@@ -49,15 +49,15 @@ The words these rules read are in :mod:`nlp.relation_words`, the parse-tree read
 :mod:`nlp.relation_reading`, whether an action took place (demands, denials, negations, who bans) in
 :mod:`nlp.relation_facts`, agency names, mentions and what a sentence refers back to in
 :mod:`nlp.relation_names`.
-Nine written gold sets measure them (:func:`score_relations`; figures in ``nlp/README.md``):
+Nine written gold sets measure them (:func:`nlp.relation_scoring.score_relations`; figures in ``nlp/README.md``):
 ``tests/fixtures/relations_written.jsonl`` (the rules and the two path limits were chosen on it),
 ``relations_heldout.jsonl`` and ``relations_heldout2.jsonl`` (other writers'; their errors read after their
 first measurement, session 8 and 11), ``relations_heldout3.jsonl`` (a fourth writer's, session 11, weighted
 towards actions told by nouns, passives and pronouns; its errors read after two measurements),
 ``relations_heldout4.jsonl`` (a fifth writer's, session 11, a third of it told across two sentences; its
 errors read in session 12), ``relations_heldout5.jsonl`` (a sixth writer's, session 12, in the way real
-coverage prints it; its errors read in session 13) and ``relations_heldout6.jsonl`` (a seventh writer's,
-session 13: records, lists, references across sentences; its errors read after two rounds) and
+coverage prints it; its errors read in session 13), ``relations_heldout6.jsonl`` (a seventh writer's,
+session 13: records, lists, references across sentences; its errors read after two rounds),
 ``relations_heldout7.jsonl`` (an eighth writer's, session 13: forces abroad, filings, change over time; its
 errors read after three rounds) and ``relations_heldout8.jsonl`` (a ninth writer's, session 13: local news,
 investigations, vendor voices, advocacy; its errors not read).
@@ -216,6 +216,42 @@ def _read_actions(near: set[Token], headline: bool) -> tuple[list[Token], set[To
     return sorted(governing | ended, key=lambda t: (PRECEDENCE[action_of(t) or "uses"], t.i)), ended
 
 
+def _action_words(subject: Token, own: set[int], ours: set[int], actions: list[Token],
+                  agency_spans: Sequence[tuple[str, Span]]) -> set[Token]:
+    """The action words that may join the vendor (its head word ``subject``, its tokens ``own``; all vendors'
+    tokens ``ours``) with an agency: every one about as close in the parse as the closest ("tested ... then
+    let the trial lapse" is a pilot and a halt), and the ones the path misses."""
+    agency_tokens = {t.i for _, span in agency_spans for t in span}
+    costs = {t.i: _cost(subject, t, agency_spans) for t in actions}
+    limit = min(min(costs.values()) + COST_SLACK, MAX_PATH)
+    near = {t for t in actions if costs[t.i] <= limit}
+    # A relative clause on the vendor's noun phrase (up to the noun it names) or on the agency states one more
+    # action of the two: "Palantir's software, which the agency has licensed since 2014"; "the RCMP, which had
+    # used the tool".
+    described = {t.i for t in _noun_phrase(subject)} | agency_tokens
+    near |= {t for t in actions if t.dep_ == "relcl" and t.head.i in described}
+    near |= {t for t in actions if by_unnamed_user(t, own, ours, agency_tokens)}
+    # "searched Clearview AI on a free trial account", "ran trial searches on Clearview": a trial too
+    used_on = [o for t in near if action_of(t) == "uses" for p in t.children if p.dep_ == "prep"
+               for o in p.children if o.dep_ == "pobj"]
+    used_on += [o for t in near if action_of(t) == "uses" for o in t.children if o.dep_ == "dobj"]
+    near |= {c for o in used_on for c in o.children if c.dep_ in ("compound", "amod") and action_of(c) == "pilots"}
+    # "tested Voyager Labs' software in 2019 and let the trial lapse": a halt in a later conjunct that acts on a
+    # deal, a pilot or "it", and names no other vendor, ends this one
+    near |= {h for t in list(near) for c in t.children if c.dep_ == "conj" and not any(
+                 w.i in ours - own for w in c.subtree)
+             for h in c.subtree if h in actions and action_of(h) == "halts" and any(
+                 _is_deal(w) or w.lower_ in ("it", "them") for w in h.subtree)}
+    return near
+
+
+def _names_agency(clause: Token, agency_tokens: set[int]) -> bool:
+    """Whether a clause names an agency, a word for one, or a pronoun for one as its subject ("which it
+    licensed")."""
+    return any(w.i in agency_tokens or AGENCY_WORDS.fullmatch(w.text) or (w.dep_ == "nsubj" and w.lower_ in (
+        "it", "they")) for w in clause.subtree)
+
+
 def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agencies: Sequence[tuple[str, int, int]],
                  vendor_ids: frozenset[str], headline: bool) -> list[Relation]:
     """The relations one parsed sentence states.
@@ -244,38 +280,15 @@ def relations_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], agenci
         own = set(mention.tokens)
         # the vendors named in one list with this one act together: none of them is another actor
         listed = {i for m in mentions if heads[id(m)] is subject for i in m.tokens}
-        costs = {t.i: _cost(subject, t, agency_spans) for t in actions}
-        # The words a relative clause may describe: the vendor's noun phrase (up to the noun it names) and
-        # the agencies.
-        described = {t.i for t in _noun_phrase(subject)} | agency_tokens
-        # Every action word that joins the two about as closely as the best one: "tested ... then let the
-        # trial lapse" is a pilot and a halt.
-        limit = min(min(costs.values()) + COST_SLACK, MAX_PATH)
-        near = {t for t in actions if costs[t.i] <= limit}
-        # A relative clause on the vendor's product or on the agency states one more action of the two:
-        # "Palantir's software, which the agency has licensed since 2014"; "the RCMP, which had used the tool".
-        near |= {t for t in actions if t.dep_ == "relcl" and t.head.i in described}
-        near |= {t for t in actions if by_unnamed_user(t, own, ours, agency_tokens)}
-        # "searched Clearview AI on a free trial account", "ran trial searches on Clearview": a trial too
-        used_on = [o for t in near if action_of(t) == "uses" for p in t.children if p.dep_ == "prep"
-                   for o in p.children if o.dep_ == "pobj"]
-        used_on += [o for t in near if action_of(t) == "uses" for o in t.children if o.dep_ == "dobj"]
-        near |= {c for o in used_on for c in o.children if c.dep_ in ("compound", "amod") and action_of(c) == "pilots"}
-        # "tested Voyager Labs' software in 2019 and let the trial lapse": a halt in a later conjunct that acts on
-        # a deal, a pilot or "it", and names no other vendor, ends this one
-        near |= {h for t in list(near) for c in t.children if c.dep_ == "conj" and not any(
-                     w.i in ours - own for w in c.subtree)
-                 for h in c.subtree if h in actions and action_of(h) == "halts" and any(
-                     _is_deal(w) or w.lower_ in ("it", "them") for w in h.subtree)}
+        near = _action_words(subject, own, ours, actions, agency_spans)
         chosen, ended = _read_actions(near, headline)
         for action in chosen:
             if is_unreal(action, headline) or is_denied(action) or by_other_actor(action, own, ours - own):
                 continue
-            if action.dep_ == "relcl" and action.head.i not in agency_tokens and not any(
-                    w.i in agency_tokens or AGENCY_WORDS.fullmatch(w.text) or (
-                        w.dep_ == "nsubj" and w.lower_ in ("it", "they")) for w in action.subtree):
-                continue  # on the vendor, a relative clause naming no agency ("which it licensed" does): "Trueface,
-                #           whose software runs on kiosks at a mall, said the police had asked for a demonstration"
+            if action.dep_ == "relcl" and action.head.i not in agency_tokens and not _names_agency(
+                    action, agency_tokens):
+                continue  # on the vendor, a relative clause naming no agency: "Trueface, whose software runs on
+                #           kiosks at a mall, said the police had asked for a demonstration"
             if headline and not _same_part(subject.i, action.i, breaks, ours):
                 continue  # "Police Drop Clearview Searches, Keep Cellebrite": the drop is not Cellebrite's
             if not headline and on_other(action, own, ours - listed):
@@ -367,28 +380,3 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
             found += found_here
         before, previous = named, unmarked.strip()  # a sentence that names nothing leaves nothing to carry
     return found
-
-
-def gold_key(row: dict[str, str | None]) -> tuple[str, str | None]:
-    """What a gold relation is compared by: its action and its product (or vendor when none is named)."""
-    return str(row["action"]), row.get("product") or row.get("vendor")
-
-
-def found_key(relation: Relation) -> tuple[str, str | None]:
-    """:func:`gold_key` for an extracted relation."""
-    return relation.action, relation.product or relation.vendor
-
-
-def score_relations(gold: Sequence[Sequence[dict[str, str | None]]], found: Sequence[Sequence[Relation]]
-                    ) -> tuple[int, int, int]:
-    """True positives, extracted and expected relation counts over passages. A relation is its action and
-    its product (or vendor when no product is named); the agency is not compared: gold writes it as the text
-    says ("police departments"), the extractor as the lexicon names it."""
-    hits = extracted = expected = 0
-    for want, got in zip(gold, found, strict=True):
-        w = {gold_key(r) for r in want}
-        g = {found_key(r) for r in got}
-        hits += len(w & g)
-        extracted += len(g)
-        expected += len(w)
-    return hits, extracted, expected

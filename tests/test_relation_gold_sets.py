@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nlp.relations import RELATION_RULES, found_key, gold_key, score_relations
+from nlp.relation_scoring import found_key, gold_key, score_relations
+from nlp.relations import RELATION_RULES
 from nlp.settings import NlpSettings
 from tests.relation_tools import _tools, relations
 
