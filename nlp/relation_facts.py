@@ -23,11 +23,14 @@ from nlp.relation_words import (
     PAST_AUXILIARIES,
     PERMITTING,
     REPORTING,
+    SPEECH,
     UNREAL,
     UNREALISED,
     VENDOR_WORDS,
 )
 
+# Auxiliaries of what may come: "would be able to run it".
+MODALS = {"would", "will", "could", "might", "may", "can"}
 # Words that open a clause telling when something happened ("when the council banned ...").
 TIME_MARKS = {"when", "while", "after", "before", "since", "once", "as", "whilst"}
 # The words on a verb that say whether its negation is a refusal or a denial ("no longer", "has not"); not its
@@ -48,6 +51,11 @@ def is_unreal(action: Token, headline: bool) -> bool:
         for c in t.children:
             if c.dep_ in ("aux", "mark") and UNREAL.match(c.text) and not permission_withdrawn(t):
                 return True
+            if t is not action and SPEECH.match(t.text) and any(m.dep_ == "neg" for m in t.children):
+                return True  # "he would not say which vendors the department pays"
+            if t.lower_ in ("able", "capable") and any(
+                    m.dep_ == "aux" and m.lower_ in MODALS for m in (*t.children, *t.head.children)):
+                return True  # "departments would be able to run it" ("have been able to query it" happened)
             if c.lower_ == "according" and any(g.dep_ == "pobj" and g.head.head.i == c.i and ALLEGING.match(g.text)
                                                for g in c.subtree):
                 return True  # "according to the complaint, officers ran ...": alleged
@@ -110,8 +118,8 @@ def negation_on(tokens: Iterable[Token]) -> str | None:
                     if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and NEGATION.fullmatch(c.text))]
         if not negators and not NEGATION.fullmatch(t.text):
             continue
-        if CONTINUING.match(t.text):
-            return "halts"  # "did not renew": a stop, not a denial
+        if CONTINUING.match(t.text) or any(c.dep_ == "prep" and c.lower_ == "since" for c in t.children):
+            return "halts"  # "did not renew", "has not sold it since June 2020": a stop, not a denial
         words = {c.text.lower() for c in (*negators, *t.children) if c.dep_ in NEGATING_EDGES}
         if DENIAL.match(t.text) and any(AGENCY_WORDS.fullmatch(w.text) for c in t.children if c.dep_ == "nsubj"
                                         for w in c.subtree):
@@ -122,6 +130,8 @@ def negation_on(tokens: Iterable[Token]) -> str | None:
             return "halts"
         if words & {"never", "no"} or (words | {t.lower_}) & PAST_AUXILIARIES:  # "were not part of the order"
             return "none"
+        if t.lower_ in ("is", "are", "am"):
+            return "none"  # a state, not a refusal: "is not party to any agreement with ICE"
         return "halts"
     return None
 

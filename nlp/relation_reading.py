@@ -15,12 +15,14 @@ from nlp.relation_words import (
     ACTIONS,
     AGENCY_WORDS,
     CONTINUING,
+    DEALS,
     DESCRIPTIONS,
     FACE_WORDS,
     GOING,
     MOVING,
     ORDER_KINDS,
     ORDERING,
+    PAID_FOR,
     PAYING,
     REFUSAL,
     RESULTING,
@@ -52,10 +54,12 @@ def action_of(token: Token) -> str | None:
     children = list(token.children)
     if CONTINUING.match(token.text) and any(c.dep_ == "neg" for c in children):
         return "halts"  # "did not extend the trial", "elected not to renew its subscription"
+    if token.lower_.startswith("extend") and any(c.dep_ == "dobj" and DEALS.fullmatch(c.text) for c in children):
+        return "sells"  # "extended the contract by three years"
     if token.pos_ == "NOUN" and token.text.lower() in ("hold", "holds"):  # "puts a hold on police use"
         return "halts"
     if STOPPING_VERBS.match(token.text) and any(
-            c.dep_ in ("prt", "advmod") and STOPPING_PARTICLES.fullmatch(c.text) for c in children):
+            c.dep_ in ("prt", "advmod", "oprd") and STOPPING_PARTICLES.fullmatch(c.text) for c in children):
         return "halts"
     if token.lower_.startswith("pull") and any(c.dep_ == "dobj" and c.lower_ == "plug" for c in children):
         return "halts"  # "pulled the plug on its Clearview pilot"
@@ -101,10 +105,15 @@ def action_of(token: Token) -> str | None:
         return None  # a kind of thing, not a use: "face-matching software", "a search tool", "Face Matching"
     if token.lower_ in ("sale", "sales") and token.dep_ == "compound":
         return None  # selling in general, not a sale: "a sales presentation", "sales representatives"
-    if name == "uses" and token.pos_ == "NOUN" and token.dep_ == "dobj" and SELLING.match(token.head.text):
-        return None  # a thing sold, not a use: "offers face search", "to supply face matching"
-    if name == "sells" and token.lower_ in PAYING and not any(c.dep_ in ("dobj", "dative") for c in children):
-        return None  # paying someone is buying from them; "paid for the cadets' bicycles" is not
+    if name == "uses" and token.pos_ == "NOUN" and token.dep_ == "dobj" and (
+            SELLING.match(token.head.text) or _pilot_word(token.head)):
+        return None  # a thing sold or tried, not a use: "offers face search", "piloting Oosto's watchlist alerts"
+    paid_for_a_service = any(c.lower_ == "for" and any(PAID_FOR.fullmatch(g.text) for g in c.children)
+                             for c in children)
+    if name == "sells" and token.lower_ in PAYING and not paid_for_a_service and not any(
+            c.dep_ in ("dobj", "dative") for c in children):
+        return None  # paying someone is buying from them, and so is paying for a service; "paid for the cadets'
+        #              bicycles" is not
     refused_to_speak = REFUSAL.match(token.text) and any(
         c.dep_ in ("xcomp", "dobj", "ccomp") and SPEECH.match(c.text) for c in children)
     return None if refused_to_speak else name

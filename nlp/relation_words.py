@@ -18,9 +18,9 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                   r"retir\w*|expir\w*|lapse[sd]?|froze|freez\w*"),
         ("sells", r"sells?|sold|selling|sales?|buys?|bought|buying|purchas\w*|procur\w*|suppl(y|ies|ied|ier)|"
                   r"licen[cs]\w*|pa(id|ys|ying)|contract\w*|offer(s|ed|ing)?|provid\w*|"
-                  r"award\w*|acquir\w*|vendor|renew\w*|subscri(be|bes|bed|bing|ption|ptions)|select(s|ed|ing|ion)?|cho(se|sen)|agreements?|deals?|partner\w*|customers?"),
+                  r"award\w*|acquir\w*|vendor|renew\w*|subscri(be|bes|bed|bing|ption|ptions)|select(s|ed|ing|ion)?|cho(se|sen)|leas(e|es|ed|ing)|agreements?|deals?|partner\w*|customers?"),
         ("pilots", r"pilot\w*|trial\w*|test(s|ed|ing)?|evaluat\w*"),
-        ("uses", r"use[sd]?|using|user|deploy\w*|ran|runs?|running|rel(y|ies|ied)|lean(s|ed|ing)|operat(e|es|ed)|"
+        ("uses", r"use[sd]?|using|user|deploy\w*|ran|runs?|running|rel(y|ies|ied)|lean(s|ed|ing)?|operat(e|es|ed)|"
                  r"adopt\w*|search(ed|es|ing)?|quer(y|ies|ied|ying)|access(es|ed|ing)?|"
                  r"match(ed|es|ing)?|scan(s|ned|ning)?|rolled|roll(s|ing)?|employ\w*|tap(s|ped|ping)?|"
                  r"flag(s|ged|ging)|alert(s|ed|ing)?|credit(s|ed|ing)?|install(s|ed|ing)?"),
@@ -31,6 +31,9 @@ DEALS = re.compile(r"contracts?|licen[cs]es?|subscriptions?|agreements?|deals?",
 PRECEDENCE = {name: rank for rank, (name, _) in enumerate(ACTIONS)}
 SELLING = dict(ACTIONS)["sells"]
 PAYING = {"paid", "pays", "paying"}
+# What paying for is buying from the vendor: "has paid for the service out of a state grant".
+PAID_FOR = re.compile(r"(service|system|software|tool|platform|database|app|licen[cs]e|subscription|access)s?",
+                      re.IGNORECASE)
 SIGNING = {"sign", "signs", "signed", "signing"}
 TRYING = {"try", "tries", "tried", "trying"}
 ORDERING = {"order", "orders", "ordered", "ordering"}
@@ -64,7 +67,7 @@ DESCRIPTIONS = re.compile(r"(system|software|tool|platform|app|application|datab
                           r"program|product|cameras?|sensors?)s?", re.IGNORECASE)
 # A verb with one of these particles stops something: "rules out", "turned down", "walked away", "pulled out",
 # "ripped out", "ran out", "taken down".
-STOPPING_PARTICLES = re.compile(r"out|down|away|back|off", re.IGNORECASE)
+STOPPING_PARTICLES = re.compile(r"out|down|away|back|off|short", re.IGNORECASE)
 STOPPING_VERBS = re.compile(r"(rul|turn|walk|pull|step|back|bow|phas|wound|wind|call|cut|hold|held|switch|rip|tor|"
                             r"tear|ran|run|tak|took|shut)\w*$", re.IGNORECASE)
 # A decision not to go on with something stops it, whatever the tense ("did not extend the trial", "elected not
@@ -84,13 +87,14 @@ UNREAL = re.compile(
     r"(urg|ask|call|demand|press|pressur|petition|request|want|push|lobb|propos|resolv|recommend|advis|consider|"
     r"plan|weigh|concern|worr|fear|wonder|whether|if|should|could|might|may|debat|seek|sought|"
     r"encourag|implor|imagin|bet|expect|predict|forecast|anticipat|hope|delay|attempt|try|tries|effort|bid|"
-    r"alleg|claim|rumo|hoax|satir|pitch|market|intend|intent|aim)\w*$",
+    r"alleg|claim|rumo|hoax|satir|pitch|market|intend|intent|aim|tabl)\w*$",
     re.IGNORECASE)
 # Subjects that say what their clause tells has not happened: "my fear is that the sheriff will buy it".
 UNREALISED = re.compile(r"(fear|worry|concern|hope|plan|proposal|question|risk|danger|aim|goal|idea|wish)s?",
                         re.IGNORECASE)
 # "would" is unreal ("an amendment that would ban") unless someone reported it ("Amazon said it would pause").
-REPORTING = re.compile(r"(said|says|say|announc|told|tell|wrote|writ|stat|confirm|explain|add)\w*$", re.IGNORECASE)
+REPORTING = re.compile(r"(said|says|say|announc|told|tell|wrote|writ|stat|confirm|explain|add|inform|notif)\w*$",
+                       re.IGNORECASE)
 NEGATION = re.compile(r"not|n't|never|no|nor|without|longer|denies|denied|deny|denying", re.IGNORECASE)
 DENIAL = re.compile(r"(den(y|ies|ied|ying)|insist\w*|reject\w*|disput\w*)$", re.IGNORECASE)
 # An agency under one of these is the one left out ("customers outside law enforcement can use it").
@@ -132,7 +136,7 @@ MORE_AGENCIES = re.compile(
     r"\bPDs?\b|\b[Bb]ureaus? of [Cc]riminal (?:[Ii]nvestigation|[Aa]pprehension)s?\b|\bPostal Inspection Service\b|"
     r"\bRCMP\b|\bRoyal Canadian Mounted Police\b|\bMounties\b|\b(?:An )?Garda(?: S[ií]och[aá]na)?\b|"
     r"\bPol[ií]c[ií]a(?:(?: de| da| do)? [A-Z][\w\u00C0-\u017F]*)*|\b[A-Z]\w*[Pp]olizei\b|\bCarabinieri\b|"
-    r"\bGuardia Civil\b|\b(?:Royal Netherlands )?Marechaussee\b")
+    r"\bGuardia Civil\b|\b(?:Royal Netherlands )?Marechaussee\b|\b(?:[A-Z]\w+ )*[Ff]usion [Cc]enters?\b")
 # The word after an agency word that completes its name ("the sheriff's office", "the police department").
 AGENCY_TAIL = re.compile(r"(?:'s)?\s+(?:office|department|service|force)\b", re.IGNORECASE)
 # The capitalised words just before an agency word, which name it ("Harlan County" Sheriff), and the ones

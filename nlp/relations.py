@@ -194,9 +194,13 @@ def _read_actions(near: set[Token], headline: bool) -> tuple[list[Token], set[To
     took place too."""
     governor = {t: governing_word(t) for t in near}
     governing = set(governor.values())
-    # "ran a six-month pilot", "a trial was run by the department": the noun says what the verb did
+    # "ran a six-month pilot", "a trial was run by the department": the noun says what the verb did; so does
+    # the noun a clause describes ("a free trial the department ran last fall")
     governing -= {t for t in governing if action_of(t) == "uses" and any(
         c.dep_ in ("dobj", "nsubjpass") and c in governing and action_of(c) != "uses" for c in t.children)}
+    pilots = {t.head for t in governing
+              if action_of(t) == "uses" and t.dep_ == "relcl" and action_of(t.head) == "pilots"}
+    governing = (governing - {t for t in governing if t.dep_ == "relcl" and t.head in pilots}) | pilots
     # "ended its Palantir pilot", "a pilot ... was quietly ended", "let its BriefCam licence expire": the pilot
     # or the deal took place, then stopped
     ended = {t for t, g in governor.items() if _is_deal(t) and g is not t and action_of(g) == "halts"}
@@ -209,7 +213,7 @@ def _read_actions(near: set[Token], headline: bool) -> tuple[list[Token], set[To
         ended |= {t for t in after if _is_deal(t)}
     # "will not renew its SAFR license", "cancelled the Flock contract": the deal a halt acts on was made
     ended |= {c for t in governing if action_of(t) == "halts" for c in t.children
-              if c.dep_ in ("dobj", "nsubjpass") and _is_deal(c)}
+              if c.dep_ in ("dobj", "nsubjpass", "nsubj") and _is_deal(c)}
     # "After a pilot last fall, the department bought twelve cameras": the pilot came first
     ended |= {p for t in governing for c in t.children if c.dep_ == "prep" and c.lower_ in ("after", "following")
               for p in c.children if p.dep_ == "pobj" and action_of(p) == "pilots"}
@@ -236,11 +240,12 @@ def _action_words(subject: Token, own: set[int], ours: set[int], actions: list[T
                for o in p.children if o.dep_ == "pobj"]
     used_on += [o for t in near if action_of(t) == "uses" for o in t.children if o.dep_ == "dobj"]
     near |= {c for o in used_on for c in o.children if c.dep_ in ("compound", "amod") and action_of(c) == "pilots"}
-    # "tested Voyager Labs' software in 2019 and let the trial lapse": a halt in a later conjunct that acts on a
-    # deal, a pilot or "it", and names no other vendor, ends this one
-    near |= {h for t in list(near) for c in t.children if c.dep_ == "conj" and not any(
+    # "tested Voyager Labs' software in 2019 and let the trial lapse", "finished a pilot of Trueface and signed a
+    # two-year licence": a halt or a deal in a later conjunct that acts on a deal, a pilot or "it", and names no
+    # other vendor, is this one's
+    near |= {h for t in list(near) for u in clause_of(t) for c in u.children if c.dep_ == "conj" and not any(
                  w.i in ours - own for w in c.subtree)
-             for h in c.subtree if h in actions and action_of(h) == "halts" and any(
+             for h in c.subtree if h in actions and (action_of(h) == "halts" or _is_deal(h)) and any(
                  _is_deal(w) or w.lower_ in ("it", "them") for w in h.subtree)}
     return near
 

@@ -127,3 +127,19 @@ def test_use_no_longer_allowed_is_a_ban_under_a_government_and_a_halt_otherwise(
 ])
 def test_a_later_halt_trial_searches_own_terms_a_law_that_forbids_and_worries(text, expected):
     assert actions(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The City of Harlow notified Flock Safety that it would not renew its camera contract with the Harlow Police "
+     "Department.", {"halts", "sells"}),
+    ("Microsoft has not sold Azure Face to police departments since June 2020.", {"halts"}),
+    ("The deputy commissioner would not say which vendors, DataWorks Plus or anyone else, the New York Police "
+     "Department pays.", set()),
+    ("Corsight AI said departments such as the Ridgeford Police Department would be able to run it on existing "
+     "cameras.", set()),
+    ("Since March, officers in the Brixley Police Department have been able to query Rekognition.", {"uses"}),
+    ("Axon said it is not party to any agreement with U.S. Immigration and Customs Enforcement for the Fusus "
+     "platform.", set()),
+])
+def test_a_notice_not_to_renew_a_stop_since_a_date_and_what_nobody_says_or_only_could_happen(text, expected):
+    assert actions(text) == expected

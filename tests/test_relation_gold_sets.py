@@ -25,7 +25,7 @@ def test_score_relations_counts_hits_against_both_totals():
 
 @pytest.mark.parametrize(("name", "precision_floor", "recall_floor"), [
     # nlp/README.md gives the measured figures; the floors sit a few points under them.
-    ("relations_written.jsonl", 0.91, 0.77),
+    ("relations_written.jsonl", 0.89, 0.80),
     ("relations_heldout.jsonl", 0.85, 0.83),
     ("relations_heldout2.jsonl", 0.83, 0.81),
     ("relations_heldout3.jsonl", 0.88, 0.72),
@@ -33,7 +33,8 @@ def test_score_relations_counts_hits_against_both_totals():
     ("relations_heldout5.jsonl", 0.80, 0.62),
     ("relations_heldout6.jsonl", 0.88, 0.78),
     ("relations_heldout7.jsonl", 0.83, 0.76),
-    ("relations_heldout8.jsonl", 0.78, 0.65),
+    ("relations_heldout8.jsonl", 0.85, 0.77),
+    ("relations_heldout9.jsonl", 0.84, 0.62),
 ])
 def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name, precision_floor, recall_floor):
     rows = [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -44,7 +45,7 @@ def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name,
     assert precision >= precision_floor, (precision, recall)
     assert recall >= recall_floor, (precision, recall)
     # Of the gold relations found, how many have a found relation naming the gold agency (its lexicon id, or
-    # the same words): 99/102, 82/83, 78/83, 73/76, 74/76, 77/77, 83/90, 75/78 and 69/73 (session 13).
+    # the same words): 101/104, 83/84, 79/84, 75/78, 74/76, 77/77, 83/90, 75/78, 81/85 and 75/75 (session 13).
     named = []
     for row, got in zip(rows, found, strict=True):
         for want in row["relations"]:

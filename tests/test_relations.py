@@ -328,3 +328,26 @@ def test_a_run_on_sentence_is_not_read():
     assert keys(clause + ".") == {("sells", "Amazon", "Amazon Rekognition"),
                                   ("uses", "Microsoft", "Microsoft Azure Face")}
     assert relations("; ".join([clause] * 12) + ".") == []  # a flattened table, not a statement
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Brackett County Sheriff's Office has leased Flock Safety cameras since 2022.", {"sells"}),
+    ("Detectives lean on Vigilant Solutions' FaceSearch a couple of times a week, the Ochoa County Sheriff's Office "
+     "said.", {"uses"}),
+    ("The Ochoa County Sheriff's Office has paid for Vigilant Solutions' FaceSearch service out of a state grant "
+     "since 2020.", {"sells"}),
+    ("A parallel evaluation of Paravision's software by the Harbor City Transit Police was cut short in May.",
+     {"pilots", "halts"}),
+    ("The Alameda County Sheriff's Office finished a pilot of Trueface in March and signed a two-year licence the "
+     "following week.", {"pilots", "sells"}),
+    ("The chief praised a free trial of Clearview AI the Millbrook Police Department ran last fall.", {"pilots"}),
+    ("The Oakwood Transit Police have been piloting Oosto's watchlist alerts since January.", {"pilots"}),
+    ("Croatia's border police extended the Thales contract by three years.", {"sells"}),
+])
+def test_leases_payments_for_a_service_extensions_and_what_a_later_conjunct_or_a_clause_tells(text, expected):
+    assert actions(text) == expected
+
+
+def test_a_fusion_center_is_an_agency():
+    assert {r.agency for r in relations("The Carver State Fusion Center renewed its Babel Street subscription in "
+                                        "2021.")} == {"Carver State Fusion Center"}
