@@ -49,7 +49,7 @@ The words these rules read are in :mod:`nlp.relation_words`, the parse-tree read
 :mod:`nlp.relation_reading`, whether an action took place (demands, denials, negations, who bans) in
 :mod:`nlp.relation_facts`, agency names, mentions and what a sentence refers back to in
 :mod:`nlp.relation_names`.
-Nine written gold sets measure them (:func:`nlp.relation_scoring.score_relations`; figures in ``nlp/README.md``):
+Ten written gold sets measure them (:func:`nlp.relation_scoring.score_relations`; figures in ``nlp/README.md``):
 ``tests/fixtures/relations_written.jsonl`` (the rules and the two path limits were chosen on it),
 ``relations_heldout.jsonl`` and ``relations_heldout2.jsonl`` (other writers'; their errors read after their
 first measurement, session 8 and 11), ``relations_heldout3.jsonl`` (a fourth writer's, session 11, weighted
@@ -59,8 +59,10 @@ errors read in session 12), ``relations_heldout5.jsonl`` (a sixth writer's, sess
 coverage prints it; its errors read in session 13), ``relations_heldout6.jsonl`` (a seventh writer's,
 session 13: records, lists, references across sentences; its errors read after two rounds),
 ``relations_heldout7.jsonl`` (an eighth writer's, session 13: forces abroad, filings, change over time; its
-errors read after three rounds) and ``relations_heldout8.jsonl`` (a ninth writer's, session 13: local news,
-investigations, vendor voices, advocacy; its errors not read).
+errors read after three rounds), ``relations_heldout8.jsonl`` (a ninth writer's, session 13: local news,
+investigations, vendor voices, advocacy; its errors read after four rounds) and ``relations_heldout9.jsonl``
+(a tenth writer's, session 13: immigration, prisons, federal agencies, other technologies; its errors not
+read).
 """
 
 from __future__ import annotations
@@ -133,7 +135,7 @@ from store import Relation
 # "according to the complaint" is alleged, a quoted question, going live, moves and switches read by what they
 # left, free trial accounts, proofs of concept, "PD" and criminal bureaus, staff of a named agency, spending
 # and winning, offered trials, installs, passives by others, headline parts, reasons and relative clauses as
-# facts (session 13).
+# facts, forces abroad, later conjuncts, leases, "since", refusals to say (session 13).
 RELATION_RULES = 6
 
 # Words further apart in the parse than this (vendor to action to agency) are not read as related; action
