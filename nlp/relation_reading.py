@@ -69,8 +69,7 @@ def action_of(token: Token) -> str | None:
             c.dep_ == "prep" and c.i == token.i + 1)) for c in children):
         return "uses"  # "switched on the platform's face-matching add-on"
     if token.lower_ in WINNING:  # "won a $2.3 million contract"; "won an award for" is no sale
-        return "sells" if any(c.dep_ == "dobj" and WON.match(c.text) and c.lower_ not in ("award", "awards")
-                              for c in children) else None
+        return "sells" if any(c.dep_ == "dobj" and WON.match(c.text) for c in children) else None
     if token.lower_ in SPENDING:  # "spent $86,000 on a DataWorks Plus module"; "spent a year testing" is not
         return "sells" if any(c.dep_ == "prep" and c.lower_ == "on" for c in children) else None
     if token.lower_ in ("award", "awards") and token.head.lower_ in WINNING:

@@ -51,7 +51,7 @@ SWITCHED_TO = {"for", "with", "to", "by"}
 MOVING = {"move", "moves", "moved", "moving"}
 # "won a $2.3 million contract", "Wins Camera Tender": a sale.
 WINNING = {"win", "wins", "won", "winning"}
-WON = re.compile(r"(contracts?|tenders?|deals?|orders?|awards?|bids?|licen[cs]es?)$", re.IGNORECASE)
+WON = re.compile(r"(contracts?|tenders?|deals?|orders?|bids?|licen[cs]es?)$", re.IGNORECASE)
 # "spent $86,000 on a DataWorks Plus module": a purchase.
 SPENDING = {"spend", "spends", "spent", "spending"}
 # "switched on the face-matching add-on": put to use.
