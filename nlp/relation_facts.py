@@ -46,16 +46,16 @@ def is_unreal(action: Token, headline: bool) -> bool:
     """
     above = [action, *action.ancestors]
     for t in above:
+        if t is not action and SPEECH.match(t.text) and any(m.dep_ == "neg" for m in t.children):
+            return True  # "he would not say which vendors the department pays"
+        if t.lower_ in ("able", "capable") and any(
+                m.dep_ == "aux" and m.lower_ in MODALS for m in (*t.children, *t.head.children)):
+            return True  # "departments would be able to run it" ("have been able to query it" happened)
         conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless")
                                                     for m in c.children) for c in t.children)
         for c in t.children:
             if c.dep_ in ("aux", "mark") and UNREAL.match(c.text) and not permission_withdrawn(t):
                 return True
-            if t is not action and SPEECH.match(t.text) and any(m.dep_ == "neg" for m in t.children):
-                return True  # "he would not say which vendors the department pays"
-            if t.lower_ in ("able", "capable") and any(
-                    m.dep_ == "aux" and m.lower_ in MODALS for m in (*t.children, *t.head.children)):
-                return True  # "departments would be able to run it" ("have been able to query it" happened)
             if c.lower_ == "according" and any(g.dep_ == "pobj" and g.head.head.i == c.i and ALLEGING.match(g.text)
                                                for g in c.subtree):
                 return True  # "according to the complaint, officers ran ...": alleged

@@ -98,7 +98,7 @@ def action_of(token: Token) -> str | None:
         return "pilots"  # "a 90-day proof of concept of Fusus"
     if token.lower_ in GOING and any(c.lower_ == "live" for c in children):
         return "uses"  # "the department went live with Fusus"
-    name = next((name for name, pattern in ACTIONS if pattern.match(token.text)), None)
+    name = _word_action(token)
     if name == "uses" and (token.dep_ in ("amod", "compound") or any(
             c.dep_ in ("compound", "amod", "npadvmod") and c.lower_ in FACE_WORDS for c in children)):
         return None  # a kind of thing, not a use: "face-matching software", "a search tool", "Face Matching"
@@ -118,8 +118,14 @@ def action_of(token: Token) -> str | None:
     return None if refused_to_speak else name
 
 
+def _word_action(token: Token) -> str | None:
+    """The action the word alone names, by :data:`ACTIONS` (most specific first), before any reading of its
+    context."""
+    return next((name for name, pattern in ACTIONS if pattern.match(token.text)), None)
+
+
 def _pilot_word(token: Token) -> bool:
-    return next((name for name, pattern in ACTIONS if pattern.match(token.text)), None) == "pilots"
+    return _word_action(token) == "pilots"
 
 
 def is_switch(token: Token) -> bool:
