@@ -17,6 +17,7 @@ from nlp.relation_words import (
     AGENCY_TAIL,
     CAPITALISED_RUN,
     JOINING_WORDS,
+    KIND_OF,
     MORE_AGENCIES,
     PRONOUN_REFERENCE,
     STAFF,
@@ -25,7 +26,7 @@ from nlp.relation_words import (
 from store import Relation
 
 # Words a capitalised agency name may hold in lower case ("Department of Public Safety").
-NAME_JOINERS = {"of", "and", "for", "the", "'s", "&"}
+NAME_JOINERS = {"of", "and", "for", "the", "'s", "&", ","}
 Place = tuple[str, int, int]  # a name (id or words) and where it stands in the sentence
 
 
@@ -36,6 +37,8 @@ def cue_agencies(text: str, lexicon: Lexicon, taken: list[tuple[int, int]], head
     found: list[Place] = []
     for pattern in [*(cue.pattern for cue in lexicon.le_agencies), MORE_AGENCIES]:
         for match in pattern.finditer(text):
+            if KIND_OF.match(text, match.end()):
+                continue  # "a maker of real-time crime center software", "police technology": a kind of thing
             if not any(a < match.end() and match.start() < b for a, b in taken):
                 start = match.start() if headline else name_start(text, match.start(), taken)
                 tail = AGENCY_TAIL.match(text, match.end())
@@ -89,10 +92,12 @@ def referred(named: list[tuple[str, str]]) -> tuple[str, str] | None:
     return ("VENDOR", next(iter(vendors))) if len(vendors) == 1 and not products else None
 
 
-def vendor_referred(text: str, named_before: list[tuple[str, str]]) -> tuple[list[tuple[str, str, int, int]], bool]:
+def vendor_referred(text: str, named_before: list[tuple[str, str]], taken: Sequence[Place] = ()
+                    ) -> tuple[list[tuple[str, str, int, int]], bool]:
     """Where a sentence that names no vendor refers to the one the sentence before named ("the company",
     "the system", "the trial", or "it"), as vendor spans, and whether that is a pronoun (which
-    :func:`acted_on` must confirm once the sentence is parsed)."""
+    :func:`acted_on` must confirm once the sentence is parsed); not a pronoun already ``taken`` for the
+    agency (:func:`pronoun_agency`)."""
     vendor = referred(named_before)
     if vendor is None:
         return [], False
@@ -100,8 +105,29 @@ def vendor_referred(text: str, named_before: list[tuple[str, str]]) -> tuple[lis
     if spans:
         return spans, False
     # "NEC sold NeoFace to the force. Officers have used it 4,000 times."
-    spans = [(vendor[0], vendor[1], m.start(), m.end()) for m in PRONOUN_REFERENCE.finditer(text)][:1]
+    spans = [(vendor[0], vendor[1], m.start(), m.end()) for m in PRONOUN_REFERENCE.finditer(text)
+             if not any(a == m.start() for _, a, _ in taken)][:1]
     return spans, bool(spans)
+
+
+def opens_with_agency(text: str, agencies: Sequence[Place], vendors: Sequence[tuple[str, str, int, int]]) -> bool:
+    """Whether a sentence's first words name its agency, its subject as a rule ("The Secret Service bought
+    ...", "Troopers with the state patrol ran ..."): nothing before the agency but "The" and capitalised words,
+    and no vendor."""
+    start = min((a for _, a, _ in agencies), default=None)
+    if start is None or any(a < start for _, _, a, _ in vendors):
+        return False
+    return all(word in JOINING_WORDS or word[:1].isupper() for word in text[:start].split())
+
+
+def pronoun_agency(text: str, agencies: Sequence[Place], named_before: list[str], opened: bool) -> list[Place]:
+    """"It" or "They" opening a sentence that names no agency, when the sentence before opened with its one
+    agency (:func:`opens_with_agency`): the subject goes on ("The Secret Service bought four Cellebrite
+    licences. It used them to unlock phones"); as an object "it" is more often the product."""
+    found = re.match(r"\s*(It|They)\b", text)
+    if agencies or not opened or len(set(named_before)) != 1 or found is None:
+        return []
+    return [(named_before[0], found.start(1), found.end(1))]
 
 
 def agency_referred(text: str, agencies: list[Place], named_before: list[str]) -> list[Place]:

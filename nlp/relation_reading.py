@@ -27,7 +27,9 @@ from nlp.relation_words import (
     REFUSAL,
     RESULTING,
     RESULTS,
+    RUNNING,
     SELLING,
+    SHOWING,
     SIGNING,
     SPEECH,
     SPENDING,
@@ -59,8 +61,9 @@ def action_of(token: Token) -> str | None:
     if token.pos_ == "NOUN" and token.text.lower() in ("hold", "holds"):  # "puts a hold on police use"
         return "halts"
     if STOPPING_VERBS.match(token.text) and any(
-            c.dep_ in ("prt", "advmod", "oprd") and STOPPING_PARTICLES.fullmatch(c.text) for c in children):
-        return "halts"
+            (c.dep_ in ("prt", "advmod", "oprd") and STOPPING_PARTICLES.fullmatch(c.text)) or (
+                c.dep_ == "prep" and c.lower_ == "off" and c.i == token.i + 1) for c in children):
+        return "halts"  # "switched off the Dahua cameras", its "off" parsed as a preposition
     if token.lower_.startswith("pull") and any(c.dep_ == "dobj" and c.lower_ == "plug" for c in children):
         return "halts"  # "pulled the plug on its Clearview pilot"
     if token.lower_.startswith("end") and any(c.dep_ == "prt" and c.lower_ == "up" for c in children):
@@ -99,6 +102,13 @@ def action_of(token: Token) -> str | None:
     if token.lower_ in GOING and any(c.lower_ == "live" for c in children):
         return "uses"  # "the department went live with Fusus"
     name = _word_action(token)
+    if name == "uses" and token.lower_.startswith("credit") and token.pos_ != "VERB":
+        return None  # "give the department credit for": praise; "credited the system with 40 arrests" is a use
+    if name == "uses" and any(c.dep_ == "dobj" and SHOWING.fullmatch(c.text) for c in children):
+        return None  # a vendor's show for officers: "ran a live demo of thermal face capture for officers"
+    if name == "uses" and token.lower_ in RUNNING and not any(c.dep_ == "dobj" for c in children) and any(
+            c.dep_ == "nsubj" and DEALS.fullmatch(c.text) for c in children):
+        return None  # a deal that lasted: "the contract ran from 2019 to 2021" (a sale, not a use)
     if name == "uses" and (token.dep_ in ("amod", "compound") or any(
             c.dep_ in ("compound", "amod", "npadvmod") and c.lower_ in FACE_WORDS for c in children)):
         return None  # a kind of thing, not a use: "face-matching software", "a search tool", "Face Matching"

@@ -35,6 +35,9 @@ PAYING = {"paid", "pays", "paying"}
 PAID_FOR = re.compile(r"(service|system|software|tool|platform|database|app|licen[cs]e|subscription|access)s?",
                       re.IGNORECASE)
 SIGNING = {"sign", "signs", "signed", "signing"}
+RUNNING = {"ran", "run", "runs", "running"}
+# What a vendor shows officers is no use by them: "ran a live demo for officers", "a demonstration".
+SHOWING = re.compile(r"(demo|demonstration|presentation|showcase|walkthrough)s?", re.IGNORECASE)
 TRYING = {"try", "tries", "tried", "trying"}
 ORDERING = {"order", "orders", "ordered", "ordering"}
 # A procurement order is a sale ("entered into a task order with CBP"); a court's or an executive order is not.
@@ -128,15 +131,14 @@ AGENCY_REFERENCE = re.compile(
 # A list item's marker ("- ", "• ", "3. ") at the start of a sentence: the parser reads a dash as a word and
 # hangs the sentence from it.
 LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014]|\d{1,2}[.)])\s+")
-# Agency names the relation rules read beside the lexicon's cues (which also score documents, so a change there
-# retrains the classifier): a police department's abbreviation ("the Corliss PD"), a state's criminal bureau,
-# and forces abroad known by their own names ("the RCMP", "the Garda", "Brazil's Policia Federal",
-# "the Bundespolizei", "the Carabinieri", "the Royal Netherlands Marechaussee").
-MORE_AGENCIES = re.compile(
-    r"\bPDs?\b|\b[Bb]ureaus? of [Cc]riminal (?:[Ii]nvestigation|[Aa]pprehension)s?\b|\bPostal Inspection Service\b|"
-    r"\bRCMP\b|\bRoyal Canadian Mounted Police\b|\bMounties\b|\b(?:An )?Garda(?: S[ií]och[aá]na)?\b|"
-    r"\bPol[ií]c[ií]a(?:(?: de| da| do)? [A-Z][\w\u00C0-\u017F]*)*|\b[A-Z]\w*[Pp]olizei\b|\bCarabinieri\b|"
-    r"\bGuardia Civil\b|\b(?:Royal Netherlands )?Marechaussee\b|\b(?:[A-Z]\w+ )*[Ff]usion [Cc]enters?\b")
+# What the lexicon's agency cues leave out of a name, read by the relation rules alone: the plural of a police
+# department's abbreviation ("two PDs"), and the words that name a force after "Policia" ("Brazil's Policia
+# Federal"; the longer match names the agency).
+MORE_AGENCIES = re.compile(r"\bPDs\b|\bPol[ií]c[ií]a(?:(?: de| da| do)? [A-Z][\w\u00C0-\u017F]*)+")
+# Nouns after an agency word that make it a kind of thing, not an agency ("police technology", "crime center
+# software").
+KIND_OF = re.compile(
+    r"[\s-]+(software|platforms?|tools?|apps?|database|technology|products?|vendors?|market|industry)\b", re.IGNORECASE)
 # The word after an agency word that completes its name ("the sheriff's office", "the police department").
 AGENCY_TAIL = re.compile(r"(?:'s)?\s+(?:office|department|service|force)\b", re.IGNORECASE)
 # The capitalised words just before an agency word, which name it ("Harlan County" Sheriff), and the ones

@@ -91,6 +91,8 @@ from nlp.relation_names import (
     coordination_head,
     cue_agencies,
     mentions_in,
+    opens_with_agency,
+    pronoun_agency,
     stated,
     vendor_referred,
 )
@@ -135,8 +137,10 @@ from store import Relation
 # "according to the complaint" is alleged, a quoted question, going live, moves and switches read by what they
 # left, free trial accounts, proofs of concept, "PD" and criminal bureaus, staff of a named agency, spending
 # and winning, offered trials, installs, passives by others, headline parts, reasons and relative clauses as
-# facts, forces abroad, later conjuncts, leases, "since", refusals to say (session 13).
-RELATION_RULES = 6
+# facts, forces abroad, later conjuncts, leases, "since", refusals to say (session 13); 7: "It" opening a
+# sentence after one that opened with its agency, "off" read as a preposition, praise, demos and a contract that
+# ran are no use, a deal signed before or after, agency words before "software" (session 14).
+RELATION_RULES = 7
 
 # Words further apart in the parse than this (vendor to action to agency) are not read as related; action
 # words up to COST_SLACK further than the closest one are read too. Chosen on the written gold set.
@@ -249,6 +253,13 @@ def _action_words(subject: Token, own: set[int], ours: set[int], actions: list[T
                  w.i in ours - own for w in c.subtree)
              for h in c.subtree if h in actions and (action_of(h) == "halts" or _is_deal(h)) and any(
                  _is_deal(w) or w.lower_ in ("it", "them") for w in h.subtree)}
+    # "began a 90-day evaluation in September before signing a multi-year agreement": a deal or halt the
+    # clause says came before or after, with no other vendor named in it or on the way to it, is this one's too
+    others = ours - own
+    near |= {h for t in list(near) for u in clause_of(t) for c in u.children
+             if c.dep_ == "prep" and c.lower_ in ("before", "after") and not any(w.i in others for w in c.subtree)
+             and not any(min(t.i, c.i) < i < max(t.i, c.i) for i in others)
+             for h in c.subtree if h in actions and (action_of(h) == "halts" or _is_deal(h))}
     return near
 
 
@@ -354,7 +365,7 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
     whole = doc_text(doc)
     found: list[Relation] = []
     before: tuple[list[tuple[str, str]], list[str]] = ([], [])  # the last sentence's vendors and agencies
-    previous = ""  # and its text
+    previous, opened = "", False  # and its text, and whether it opened with its agency
     for sent in doc.sents:
         ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end and e.kb_id_ not in elsewhere]
         spans = [(e.label_, e.kb_id_ or e.text, e.start_char - sent.start_char, e.end_char - sent.start_char)
@@ -368,11 +379,13 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
         if not agencies:
             agencies = cue_agencies(text, lexicon, [(a, b) for _, _, a, b in spans], headline)
         named = ([(label, ident) for label, ident, _, _ in spans], [ident for ident, _, _ in agencies])
+        opens = opens_with_agency(text, agencies, spans)
         pronoun = False
+        subject = pronoun_agency(text, agencies, before[1], opened)
         if not spans:
-            spans, pronoun = vendor_referred(text, before[0])
+            spans, pronoun = vendor_referred(text, before[0], subject)
         carried = bool(spans) and not named[0]
-        if agencies_before := agency_referred(text, agencies, before[1]):
+        if agencies_before := agency_referred(text, agencies, before[1]) or subject:
             agencies, carried = agencies_before, True
         if spans and agencies and len(sent) <= MAX_SENTENCE_TOKENS:
             parsed = parser(unmarked)
@@ -385,5 +398,6 @@ def find_relations(doc: Doc, lexicon: Lexicon, parser: Language) -> list[Relatio
                 found_here = [replace(r, sentence=f"{previous} {r.sentence}") for r in found_here
                               if stated(r) not in said]
             found += found_here
-        before, previous = named, unmarked.strip()  # a sentence that names nothing leaves nothing to carry
+        # a sentence that names nothing leaves nothing to carry
+        before, previous, opened = named, unmarked.strip(), opens
     return found
