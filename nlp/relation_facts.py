@@ -6,12 +6,13 @@ or a government's).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import pairwise
 
 from spacy.tokens import Token
 
-from nlp.relation_reading import CLAUSE_EDGES
+from nlp.relation_reading import CLAUSE_EDGES, action_of
 from nlp.relation_words import (
     AGENCY_WORDS,
     ALLEGING,
@@ -31,6 +32,10 @@ from nlp.relation_words import (
 
 # Auxiliaries of what may come: "would be able to run it".
 MODALS = {"would", "will", "could", "might", "may", "can"}
+# A use that goes on is no plan: "will keep using", "will continue to run".
+GOING_ON = re.compile(r"(keep|kept|continu|remain|stay)\w*$", re.IGNORECASE)
+# What "next" dates ahead ("starting next month").
+TIME_NOUNS = {"week", "month", "year", "spring", "summer", "fall", "autumn", "winter", "quarter", "season"}
 # Words that open a clause telling when something happened ("when the council banned ...").
 TIME_MARKS = {"when", "while", "after", "before", "since", "once", "as", "whilst"}
 # The words on a verb that say whether its negation is a refusal or a denial ("no longer", "has not"); not its
@@ -45,9 +50,13 @@ def is_unreal(action: Token, headline: bool) -> bool:
     :param headline: the sentence is a title-case headline (:func:`is_title_case`)
     """
     above = [action, *action.ancestors]
+    if _to_come(action):
+        return True
     for t in above:
         if t is not action and SPEECH.match(t.text) and any(m.dep_ == "neg" for m in t.children):
             return True  # "he would not say which vendors the department pays"
+        if t.lower_ in ("like", "love") and any(m.lower_ in ("would", "'d") for m in t.children):
+            return True  # "the sheriff would like to add Oosto's alerts"
         if t.lower_ in ("able", "capable") and any(
                 m.dep_ == "aux" and m.lower_ in MODALS for m in (*t.children, *t.head.children)):
             return True  # "departments would be able to run it" ("have been able to query it" happened)
@@ -70,6 +79,27 @@ def is_unreal(action: Token, headline: bool) -> bool:
     # "My fear is that the sheriff will buy it": a worry as the subject above
     return any(UNREAL.match(t.text) or any(c.dep_ == "nsubj" and UNREALISED.fullmatch(c.text) for c in t.children)
                for t in _up_to_a_time_clause(action))
+
+
+def _to_come(action: Token) -> bool:
+    """Whether a pilot or use is still to come: told in the future ("the office will give its investigators
+    access", "will begin a 90-day evaluation") or dated ahead ("would be switched on starting next month"); not
+    one that goes on ("will keep using NeoFace"), nor one under a stop or a negation ("will stop using", "will no
+    longer use" are decisions, read as halts). A sale told in the future is an announced deal ("will supply
+    cameras to the sheriff's office")."""
+    clause = [action]
+    while clause[-1].dep_ not in (*CLAUSE_EDGES, "ROOT") and clause[-1].head is not clause[-1]:
+        clause.append(clause[-1].head)
+    if action_of(action) not in ("pilots", "uses") or any(
+            action_of(t) in ("halts", "bans") or GOING_ON.match(t.text) or any(
+                c.dep_ in ("neg", "advmod", "det") and NEGATION.fullmatch(c.text) for c in t.children)
+            for t in clause):
+        return False
+    verb = clause[-1]
+    future = any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in verb.children)
+    ahead = any(c.dep_ in ("npadvmod", "prep", "advcl", "advmod") and any(
+        w.lower_ == "next" and w.head.lower_ in TIME_NOUNS for w in c.subtree) for c in verb.children)
+    return future or ahead
 
 
 def _up_to_a_time_clause(action: Token) -> list[Token]:
@@ -109,6 +139,17 @@ def is_denied(action: Token) -> bool:
     return False
 
 
+def _since(verb: Token) -> bool:
+    """Whether "since" dates the verb's clause ("has not sold it since June 2020", "has not made Rekognition
+    available to police for face comparison since June 2020", the parser hanging it lower)."""
+    for w in verb.subtree:
+        if w.dep_ == "prep" and w.lower_ == "since":
+            chain = [w, *w.ancestors]
+            if not any(u.dep_ in CLAUSE_EDGES and u.dep_ != "ccomp" for u in chain[: chain.index(verb)]):
+                return True
+    return False
+
+
 def negation_on(tokens: Iterable[Token]) -> str | None:
     """A negation on the way: a refusal (``halts``: "will not sell", "no longer sells", "denies police use")
     or a denial that it ever happened (``none``: "has not sold", "never used", "has no contract with", an
@@ -118,7 +159,7 @@ def negation_on(tokens: Iterable[Token]) -> str | None:
                     if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and NEGATION.fullmatch(c.text))]
         if not negators and not NEGATION.fullmatch(t.text):
             continue
-        if CONTINUING.match(t.text) or any(c.dep_ == "prep" and c.lower_ == "since" for c in t.children):
+        if CONTINUING.match(t.text) or _since(t):
             return "halts"  # "did not renew", "has not sold it since June 2020": a stop, not a denial
         words = {c.text.lower() for c in (*negators, *t.children) if c.dep_ in NEGATING_EDGES}
         if DENIAL.match(t.text) and any(AGENCY_WORDS.fullmatch(w.text) for c in t.children if c.dep_ == "nsubj"

@@ -21,6 +21,7 @@ from nlp.relation_words import (
     MORE_AGENCIES,
     PRONOUN_REFERENCE,
     STAFF,
+    VENDOR_HOMES,
     VENDOR_REFERENCE,
 )
 from store import Relation
@@ -92,6 +93,14 @@ def referred(named: list[tuple[str, str]]) -> tuple[str, str] | None:
     return ("VENDOR", next(iter(vendors))) if len(vendors) == 1 and not products else None
 
 
+def based_in(description: str, named: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The one vendor of several named (a product's vendor for a product) whose home the description names ("the
+    Denver-based company", "the Hangzhou-based bidder"); None when no one or more than one is based there."""
+    vendors = {next((v for v in VENDOR_HOMES if ident == v or ident.startswith(v + " ")), ident) for _, ident in named}
+    based = [v for v in vendors if v in VENDOR_HOMES and re.search(rf"\b(?:{VENDOR_HOMES[v]})\b", description)]
+    return ("VENDOR", based[0]) if len(based) == 1 else None
+
+
 def vendor_referred(text: str, named_before: list[tuple[str, str]], taken: Sequence[Place] = ()
                     ) -> tuple[list[tuple[str, str, int, int]], bool]:
     """Where a sentence that names no vendor refers to the one the sentence before named ("the company",
@@ -99,11 +108,13 @@ def vendor_referred(text: str, named_before: list[tuple[str, str]], taken: Seque
     :func:`acted_on` must confirm once the sentence is parsed); not a pronoun already ``taken`` for the
     agency (:func:`pronoun_agency`)."""
     vendor = referred(named_before)
+    description = VENDOR_REFERENCE.search(text)
+    if vendor is None and description is not None:
+        vendor = based_in(description.group(0), named_before)  # "The Denver-based company" of two named
     if vendor is None:
         return [], False
-    spans = [(vendor[0], vendor[1], m.start(1), m.end(1)) for m in VENDOR_REFERENCE.finditer(text)][:1]
-    if spans:
-        return spans, False
+    if description is not None:
+        return [(vendor[0], vendor[1], description.start(1), description.end(1))], False
     # "NEC sold NeoFace to the force. Officers have used it 4,000 times."
     spans = [(vendor[0], vendor[1], m.start(), m.end()) for m in PRONOUN_REFERENCE.finditer(text)
              if not any(a == m.start() for _, a, _ in taken)][:1]

@@ -15,10 +15,13 @@ from nlp.relation_words import (
     ACTIONS,
     AGENCY_WORDS,
     CONTINUING,
+    CUSTOMERS,
     DEALS,
     DESCRIPTIONS,
     FACE_WORDS,
     GOING,
+    GOVERNMENT,
+    MAKING,
     MOVING,
     ORDER_KINDS,
     ORDERING,
@@ -60,10 +63,10 @@ def action_of(token: Token) -> str | None:
         return "sells"  # "extended the contract by three years"
     if token.pos_ == "NOUN" and token.text.lower() in ("hold", "holds"):  # "puts a hold on police use"
         return "halts"
-    if STOPPING_VERBS.match(token.text) and any(
+    if STOPPING_VERBS.match(token.text) and (_headline_particle(token) or any(
             (c.dep_ in ("prt", "advmod", "oprd") and STOPPING_PARTICLES.fullmatch(c.text)) or (
-                c.dep_ == "prep" and c.lower_ == "off" and c.i == token.i + 1) for c in children):
-        return "halts"  # "switched off the Dahua cameras", its "off" parsed as a preposition
+                c.dep_ == "prep" and c.lower_ == "off" and c.i == token.i + 1) for c in children)):
+        return "halts"  # "switched off the Dahua cameras", its "off" parsed as a preposition; "Sheriff Shuts Down"
     if token.lower_.startswith("pull") and any(c.dep_ == "dobj" and c.lower_ == "plug" for c in children):
         return "halts"  # "pulled the plug on its Clearview pilot"
     if token.lower_.startswith("end") and any(c.dep_ == "prt" and c.lower_ == "up" for c in children):
@@ -102,6 +105,15 @@ def action_of(token: Token) -> str | None:
     if token.lower_ in GOING and any(c.lower_ == "live" for c in children):
         return "uses"  # "the department went live with Fusus"
     name = _word_action(token)
+    if name in ("sells", "uses") and any(c.dep_ == "dobj" and c.lower_ in ("nothing", "none") for c in children):
+        return None  # "cut the test short and bought nothing"
+    if token.lower_ in MAKING and any(c.dep_ in ("acomp", "oprd", "ccomp", "xcomp", "amod") and c.lower_ == "available"
+                                      for c in (*children, *(g for c in children for g in c.children))):
+        # "Amazon has not made Rekognition available to police departments since June 2020"; what a state or a
+        # council makes available is not the vendor's sale
+        return None if any(c.dep_ == "nsubj" and GOVERNMENT.fullmatch(c.text) for c in children) else "sells"
+    if token.lower_.startswith("turn") and any(c.dep_ == "prep" and c.lower_ == "to" for c in children):
+        return "uses"  # "deputies turned to the Amazon tool routinely"
     if name == "uses" and token.lower_.startswith("credit") and token.pos_ != "VERB":
         return None  # "give the department credit for": praise; "credited the system with 40 arrests" is a use
     if name == "uses" and any(c.dep_ == "dobj" and SHOWING.fullmatch(c.text) for c in children):
@@ -110,7 +122,7 @@ def action_of(token: Token) -> str | None:
             c.dep_ == "nsubj" and DEALS.fullmatch(c.text) for c in children):
         return None  # a deal that lasted: "the contract ran from 2019 to 2021" (a sale, not a use)
     if name == "uses" and (token.dep_ in ("amod", "compound") or any(
-            c.dep_ in ("compound", "amod", "npadvmod") and c.lower_ in FACE_WORDS for c in children)):
+            c.dep_ in ("compound", "amod", "npadvmod", "nsubj") and c.lower_ in FACE_WORDS for c in children)):
         return None  # a kind of thing, not a use: "face-matching software", "a search tool", "Face Matching"
     if token.lower_ in ("sale", "sales") and token.dep_ == "compound":
         return None  # selling in general, not a sale: "a sales presentation", "sales representatives"
@@ -126,6 +138,14 @@ def action_of(token: Token) -> str | None:
     refused_to_speak = REFUSAL.match(token.text) and any(
         c.dep_ in ("xcomp", "dobj", "ccomp") and SPEECH.match(c.text) for c in children)
     return None if refused_to_speak else name
+
+
+def _headline_particle(token: Token) -> bool:
+    """Whether a capitalised verb is followed by a capitalised particle that stops ("Sheriff Shuts Down Oosto
+    Pilot", "Microsoft Walls Off Azure Face"): a title-case headline's parse hangs the particle anywhere."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return (token.text[:1].isupper() and following is not None and following.text[:1].isupper()
+            and STOPPING_PARTICLES.fullmatch(following.text) is not None and following.lower_ != "back")
 
 
 def _word_action(token: Token) -> str | None:
@@ -211,10 +231,14 @@ def coordinated_above(action: Token) -> set[int]:
 def done_by_other(action: Token, named: set[int]) -> bool:
     """Whether ``action`` is a passive whose doer is named and is neither an agency nor a vendor (token
     indices ``named``): "was installed by a supermarket chain"; not "was installed by the state police", nor
-    "software supplied by DataWorks Plus"."""
+    "software supplied by DataWorks Plus"; or whose subject is a customer that is not the police ("the school
+    district licensed SAFR")."""
     doers = [g for c in action.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    return bool(doers) and not any(
-        t.i in named or AGENCY_WORDS.fullmatch(t.text) for d in doers for t in d.subtree)
+    if doers and not any(t.i in named or AGENCY_WORDS.fullmatch(t.text) for d in doers for t in d.subtree):
+        return True
+    # "The Harmon Unified School District licensed RealNetworks' SAFR ...": a customer that is not the police
+    subjects = [c for c in action.children if c.dep_ == "nsubj"]
+    return any(CUSTOMERS.fullmatch(s.text) and not any(t.i in named for t in s.subtree) for s in subjects)
 
 
 def passive_elsewhere(action: Token, agency: Span) -> bool:

@@ -35,6 +35,10 @@ PAYING = {"paid", "pays", "paying"}
 PAID_FOR = re.compile(r"(service|system|software|tool|platform|database|app|licen[cs]e|subscription|access)s?",
                       re.IGNORECASE)
 SIGNING = {"sign", "signs", "signed", "signing"}
+MAKING = {"make", "makes", "made", "making"}
+# Customers that are not the police, as the subject of a sale or use ("the school district licensed SAFR").
+CUSTOMERS = re.compile(r"(district|school|university|college|airline|airport|mall|store|retailer|hospital|stadium|"
+                       r"casino|bank|landlord|employer|supermarket|chain|arena)s?", re.IGNORECASE)
 RUNNING = {"ran", "run", "runs", "running"}
 # What a vendor shows officers is no use by them: "ran a live demo for officers", "a demonstration".
 SHOWING = re.compile(r"(demo|demonstration|presentation|showcase|walkthrough)s?", re.IGNORECASE)
@@ -72,7 +76,7 @@ DESCRIPTIONS = re.compile(r"(system|software|tool|platform|app|application|datab
 # "ripped out", "ran out", "taken down".
 STOPPING_PARTICLES = re.compile(r"out|down|away|back|off|short", re.IGNORECASE)
 STOPPING_VERBS = re.compile(r"(rul|turn|walk|pull|step|back|bow|phas|wound|wind|call|cut|hold|held|switch|rip|tor|"
-                            r"tear|ran|run|tak|took|shut)\w*$", re.IGNORECASE)
+                            r"tear|ran|run|tak|took|shut|wall)\w*$", re.IGNORECASE)
 # A decision not to go on with something stops it, whatever the tense ("did not extend the trial", "elected not
 # to renew its subscription"); a negated past of other verbs is a denial.
 CONTINUING = re.compile(r"(extend|renew|continu)\w*$", re.IGNORECASE)
@@ -119,9 +123,27 @@ COMPELLING = re.compile(r"(order|requir|direct|compel|forc|instruct|mandat|enjoi
 # signed a trial agreement with the LAPD. The department later said it did not buy the product."): the noun
 # (group 1, or 2 for a bare plural of agency staff) is read as the name.
 VENDOR_REFERENCE = re.compile(
-    r"\b(?:the|its|this|that)\s+(?:[\w-]+\s+){0,2}?(company|firm|vendor|start-?up|maker|supplier|contractor|giant|"
+    r"\b(?:the|its|this|that)\s+(?:[\w-]+\s+){0,2}?(company|firm|vendor|start-?up|maker|supplier|contractor|giant|bidder|"
     r"system|software|tool|platform|app|application|database|technology|product|algorithm|"
     r"trial|pilot|test|contract|licen[cs]e|subscription|account|deal|agreement)\b", re.IGNORECASE)
+# Where vendors are based, as coverage describes them ("the Denver-based company", "the Chinese camera maker"):
+# a description picks out one of several vendors the sentence before named. Public facts; a vendor missing here
+# is picked out only when it was named alone.
+VENDOR_HOMES = {
+    "Amazon": "Seattle", "Apple": "Cupertino|California", "Axon": "Scottsdale|Arizona",
+    "Babel Street": "Reston|Virginia", "BriefCam": "Israeli?", "Cellebrite": "Israeli?|Petah Tikva",
+    "Clearview AI": "New York|Manhattan", "CloudWalk": "Guangzhou|Chinese|China", "Cognitec": "Dresden|German|Germany",
+    "Corsight AI": "Tel Aviv|Israeli?", "Dahua": "Hangzhou|Chinese|China",
+    "DataWorks Plus": "Greenville|South Carolina",
+    "Flock Safety": "Atlanta|Georgia", "Fusus": "Atlanta|Georgia", "Genetec": "Montreal|Canadian|Canada|Quebec",
+    "Google": "Mountain View|California", "Hikvision": "Hangzhou|Chinese|China", "IBM": "Armonk",
+    "Idemia": "French|France|Paris", "Megvii": "Beijing|Chinese|China", "Meta": "Menlo Park|California",
+    "Microsoft": "Redmond|Washington", "Motorola Solutions": "Chicago|Illinois", "NEC": "Tokyo|Japanese|Japan",
+    "Oosto": "Tel Aviv|Israeli?", "Palantir": "Denver|Colorado", "Paravision": "San Francisco|California",
+    "Rank One Computing": "Denver|Colorado", "RealNetworks": "Seattle", "Ring": "Santa Monica|California",
+    "SenseTime": "Hong Kong|Shanghai|Chinese|China", "Thales": "French|France|Paris", "Verint": "Melville|New York",
+    "Vigilant Solutions": "Livermore|California", "Yitu": "Shanghai|Chinese|China",
+}
 PRONOUN_REFERENCE = re.compile(r"\b(?:it|them)\b", re.IGNORECASE)
 STAFF_WORDS = "officers|deputies|agents|troopers|detectives|investigators|guards"
 STAFF = re.compile(f"({STAFF_WORDS})", re.IGNORECASE)

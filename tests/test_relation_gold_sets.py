@@ -35,7 +35,8 @@ def test_score_relations_counts_hits_against_both_totals():
     ("relations_heldout7.jsonl", 0.83, 0.76),
     ("relations_heldout8.jsonl", 0.85, 0.77),
     ("relations_heldout9.jsonl", 0.90, 0.72),
-    ("relations_heldout10.jsonl", 0.79, 0.70),
+    ("relations_heldout10.jsonl", 0.84, 0.74),
+    ("relations_heldout11.jsonl", 0.79, 0.67),
 ])
 def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name, precision_floor, recall_floor):
     rows = [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -46,7 +47,7 @@ def test_the_written_gold_sets_are_read_with_measured_precision_and_recall(name,
     assert precision >= precision_floor, (precision, recall)
     assert recall >= recall_floor, (precision, recall)
     # Of the gold relations found, how many have a found relation naming the gold agency (its lexicon id, or
-    # the same words): 101/104, 84/85, 79/84, 75/78, 75/77, 78/78, 84/92, 76/78, 81/85, 86/86 and 71/75
+    # the same words): 101/104, 84/85, 79/84, 75/78, 75/77, 78/78, 84/92, 76/78, 81/85, 86/86, 75/79 and 65/69
     # (session 14).
     named = []
     for row, got in zip(rows, found, strict=True):

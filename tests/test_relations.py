@@ -405,3 +405,35 @@ def test_an_agency_word_before_software_is_a_kind_of_thing():
 def test_ring_neighbors_named_with_ring_before_it():
     assert keys("The Tarrant Police Department stopped using Ring's Neighbors portal in 2023.") == {
         ("halts", "Ring", "Ring Neighbors")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Harlan Sheriff Shuts Down Clearview AI Pilot", {"halts", "pilots"}),
+    ("Microsoft Walls Off Azure Face From Police", {"halts"}),
+    ("Officers of the Elmira Police Department searched Clearview AI as part of a 30-day trial.", {"pilots", "uses"}),
+    ("The Kenton County Sheriff's Office will begin using Oosto's watchlist alerts next month.", set()),
+    ("Sheriff Ray Boone said he would like to add Oosto's watchlist alerts to the Kenton County Jail cameras.", set()),
+    ("South Wales Police says it will keep using NeoFace at football matches.", {"uses"}),
+    ("The Drug Enforcement Administration tested Trueface for three months and bought nothing.", {"pilots"}),
+    ("Amazon has not made Rekognition available to police departments for face comparison since June 2020.",
+     {"halts"}),
+    ("Deputies in the Ochoa County Sheriff's Office turned to Clearview AI after the robbery.", {"uses"}),
+    ("The board heard a presentation from Paravision about face matching for the Clayborne County Sheriff's Office.",
+     set()),
+])
+def test_headline_stops_trials_plans_purchases_of_nothing_and_what_was_made_available(text, expected):
+    assert actions(text) == expected
+
+
+def test_a_customer_that_is_not_the_police_buys_for_itself():
+    assert relations("The Harmon Unified School District licensed SAFR for its campuses, and the Harmon Police "
+                     "Department has no access to it.") == []
+
+
+def test_a_description_by_home_picks_one_of_two_vendors_named_before():
+    text = ("Rank One Computing and Idemia bid for the Dunmore County Sheriff's Office contract. The Denver-based "
+            "company signed a three-year licence with the sheriff's office in August.")
+    assert keys(text) == {("sells", "Rank One Computing", None)}
+    # both Chinese: the description picks out neither
+    assert relations("Dahua and Hikvision bid for the Dunmore County Jail contract. The Chinese camera maker signed "
+                     "a three-year licence with the jail in August.") == []
