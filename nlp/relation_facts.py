@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from spacy.tokens import Token
 
-from nlp.relation_reading import CLAUSE_EDGES, action_of
+from nlp.relation_reading import CLAUSE_EDGES, action_of, clause_of
 from nlp.relation_words import (
     AGENCY_WORDS,
     ALLEGING,
@@ -87,9 +87,7 @@ def _to_come(action: Token) -> bool:
     one that goes on ("will keep using NeoFace"), nor one under a stop or a negation ("will stop using", "will no
     longer use" are decisions, read as halts). A sale told in the future is an announced deal ("will supply
     cameras to the sheriff's office")."""
-    clause = [action]
-    while clause[-1].dep_ not in (*CLAUSE_EDGES, "ROOT") and clause[-1].head is not clause[-1]:
-        clause.append(clause[-1].head)
+    clause = clause_of(action)
     if action_of(action) not in ("pilots", "uses") or any(
             action_of(t) in ("halts", "bans") or GOING_ON.match(t.text) or any(
                 c.dep_ in ("neg", "advmod", "det") and NEGATION.fullmatch(c.text) for c in t.children)

@@ -1,6 +1,6 @@
 """Relations (vendor or product, agency, action) read from parsed sentences: who acts and what action a text's
-words tell, on written cases. Whether it took place is :mod:`tests.test_relation_facts`; the gold sets'
-precision and recall :mod:`tests.test_relation_gold_sets`."""
+words tell, on written cases. Whether it took place is :mod:`tests.test_relation_facts`, which agency
+:mod:`tests.test_relation_agencies`; the gold sets' precision and recall :mod:`tests.test_relation_gold_sets`."""
 
 import pytest
 
@@ -144,23 +144,6 @@ def test_a_free_trial_account_is_a_pilot_and_a_proof_of_concept_too():
     assert actions("The Lindale Police Department is 60 days into a proof of concept of Fusus.") == {"pilots"}
 
 
-@pytest.mark.parametrize(("text", "agency"), [
-    ("The Corliss PD signed a renewal of its Cellebrite licences.", "Corliss PD"),
-    ("The Ohio Bureau of Criminal Investigation began an evaluation of Idemia's matcher.",
-     "Ohio Bureau of Criminal Investigation"),
-    ("Troopers with the Nebraska State Patrol ran the photo through Clearview AI.", "Nebraska State Patrol"),
-])
-def test_agencies_named_by_abbreviation_bureau_or_their_staff(text, agency):
-    assert {r.agency for r in relations(text)} == {agency}
-
-
-def test_staff_and_their_agency_named_before_are_one_agency_for_the_next_sentence():
-    found = relations("Troopers with the Nebraska State Patrol ran the photo through Clearview AI. The agency has "
-                      "licensed the software since 2021.")
-    assert {(r.action, r.agency) for r in found} == {("uses", "Nebraska State Patrol"),
-                                                    ("sells", "Nebraska State Patrol")}
-
-
 @pytest.mark.parametrize(("text", "expected"), [
     ("The Bellamy Police Department pulled the plug on its Rekognition pilot in March.", {"pilots", "halts"}),
     ("The Carrow Police Department's Voyager Labs subscription ran out on June 30.", {"sells", "halts"}),
@@ -203,21 +186,6 @@ def test_a_headline_part_with_its_own_vendor_has_its_own_actions():
                    "Month") == {"sells", "uses"}
 
 
-def test_the_postal_inspection_service_is_an_agency():
-    assert {r.agency for r in relations("The U.S. Postal Inspection Service ran Clearview AI searches as part of a "
-                                        "monitoring program.")} == {"U.S. Postal Inspection Service"}
-
-
-@pytest.mark.parametrize(("text", "agency"), [
-    ("Brazil's Policia Federal signed a contract with Idemia in 2021.", "Brazil's Policia Federal"),
-    ("The RCMP used Clearview AI for several months in 2019.", "Royal Canadian Mounted Police"),
-    ("Lisbon's Policia de Seguranca Publica ended a trial of Genetec video analytics in March.",
-     "Lisbon's Policia de Seguranca Publica"),
-])
-def test_forces_abroad_known_by_their_own_names(text, agency):
-    assert {r.agency for r in relations(text)} == {agency}
-
-
 def test_a_deal_that_ended_was_made_and_a_deal_in_the_next_sentence_is_the_vendors():
     assert actions("The Kessler Township Police Department let its BriefCam licence expire in May.") == {
         "sells", "halts"}
@@ -256,30 +224,6 @@ def test_a_list_marker_does_not_change_what_a_sentence_states():
         ("uses", "Clearview AI", "Police in Ohio used Clearview AI to identify a suspect.")]
 
 
-def test_an_agency_that_is_not_law_enforcement_relates_nothing():
-    assert relations("NIST tested Amazon Rekognition and 188 other algorithms for demographic differences.") == []
-
-
-def test_a_title_case_headline_names_the_agency_not_the_whole_headline():
-    found = relations("IBM, Microsoft And Amazon Not Letting Police Use Their Facial Recognition Technology")
-    assert {r.agency for r in found} == {"Police"}
-    assert {(r.action, r.vendor) for r in found} == {("halts", "IBM"), ("halts", "Microsoft"), ("halts", "Amazon")}
-
-
-@pytest.mark.parametrize(("text", "agency"), [
-    ("Clearview AI sold licences to the Harlan County Sheriff last year.", "Harlan County Sheriff"),
-    ("In March the Merrow Constabulary began using NEC NeoFace.", "Merrow Constabulary"),
-    ("Amazon sold Rekognition to police in Orlando.", "police"),
-    ("Records showed Amazon selling Rekognition to a sheriff's office in Oregon.", "sheriff's office"),
-    ("Idemia supplied the police department with its face-matching software.", "police department"),
-    ("Veritone received a purchase order from the Texas Department of Public Safety.",
-     "Texas Department of Public Safety"),
-    ("Clearview AI sold licences to the national police of Colombia.", "national police"),
-])
-def test_an_agency_word_keeps_the_words_of_its_name_around_it(text, agency):
-    assert {r.agency for r in relations(text)} == {agency}
-
-
 def test_a_relative_clause_on_the_product_adds_its_action():
     found = keys("Agents at ICE relied on the Palantir software, which the agency has licensed since 2014.")
     assert found == {("uses", "Palantir", None), ("sells", "Palantir", None)}
@@ -310,18 +254,6 @@ def test_a_kind_of_software_is_not_a_use():
     assert found == {("sells", "Hikvision", None), ("sells", "SenseTime", None)}
 
 
-@pytest.mark.parametrize("agency", ["public security bureaus", "the state Bureau of Investigation",
-                                    "the Department of Public Safety", "the gendarmerie", "the federal police"])
-def test_agencies_the_lexicon_knows_by_their_kind(agency):
-    assert keys(f"Our company sold Cognitec's matching software to {agency} last year.") != set()
-
-
-def test_coordinated_agencies_get_one_relation_each():
-    found = relations("Clearview AI has sold subscriptions to the FBI and to Customs and Border Protection.")
-    assert {(r.action, r.agency) for r in found} == {
-        ("sells", "Federal Bureau of Investigation"), ("sells", "U.S. Customs and Border Protection")}
-
-
 def test_a_run_on_sentence_is_not_read():
     clause = "Amazon sold Rekognition to the police, and Microsoft used its Face API with ICE"
     # Each vendor keeps to its own clause: Amazon sold, Microsoft used.
@@ -346,11 +278,6 @@ def test_a_run_on_sentence_is_not_read():
 ])
 def test_leases_payments_for_a_service_extensions_and_what_a_later_conjunct_or_a_clause_tells(text, expected):
     assert actions(text) == expected
-
-
-def test_a_fusion_center_is_an_agency():
-    assert {r.agency for r in relations("The Carver State Fusion Center renewed its Babel Street subscription in "
-                                        "2021.")} == {"Carver State Fusion Center"}
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -382,24 +309,6 @@ def test_a_halt_after_a_trial_of_another_vendor_is_not_this_ones():
     found = keys("The Yarrow County Sheriff's Office renewed its Babel Street subscription and tested Voyager Labs "
                  "for 60 days before dropping it.")
     assert ("halts", "Babel Street", None) not in found and ("sells", "Babel Street", None) in found
-
-
-@pytest.mark.parametrize(("text", "agency"), [
-    ("The Mounties ran searches on Clearview AI for several months in 2020.", "Royal Canadian Mounted Police"),
-    ("Gardaí signed a contract with NEC for NeoFace.", "An Garda Síochána"),
-    ("The Bureau of Alcohol, Tobacco, Firearms and Explosives renewed its Cellebrite licences in May.",
-     "Bureau of Alcohol, Tobacco, Firearms and Explosives"),
-    ("The Oklahoma Department of Criminal Justice has relied on DataWorks Plus since 2015.",
-     "Oklahoma Department of Criminal Justice"),
-    ("Analysts at the Lakeport Real Time Crime Center query Fusus dozens of times a day.",
-     "Lakeport Real Time Crime Center"),
-])
-def test_agencies_abroad_and_at_home_the_lexicon_names(text, agency):
-    assert {r.agency for r in relations(text)} == {agency}
-
-
-def test_an_agency_word_before_software_is_a_kind_of_thing():
-    assert relations("Axon acquired Fusus, a maker of real-time crime center software.") == []
 
 
 def test_ring_neighbors_named_with_ring_before_it():
