@@ -124,8 +124,12 @@ def action_of(token: Token) -> str | None:
     if name == "uses" and (token.dep_ in ("amod", "compound") or any(
             c.dep_ in ("compound", "amod", "npadvmod", "nsubj") and c.lower_ in FACE_WORDS for c in children)):
         return None  # a kind of thing, not a use: "face-matching software", "a search tool", "Face Matching"
-    if token.lower_ in ("sale", "sales") and token.dep_ == "compound":
-        return None  # selling in general, not a sale: "a sales presentation", "sales representatives"
+    if token.lower_ in ("sale", "sales", "selling") and token.dep_ in ("compound", "amod"):
+        return None  # selling in general, not a sale: "a sales presentation", "sales representatives", "selling point"
+    offered = [token.head] if token.dep_ == "relcl" else [c for c in children if c.dep_ == "dobj"]
+    if token.lower_.startswith("offer") and any(
+            SHOWING.fullmatch(o.text) or any(c.lower_ == "selling" for c in o.children) for o in offered):
+        return None  # a pitch offered: "a selling point it offers up to police departments", "offered a demo"
     if name == "uses" and token.pos_ == "NOUN" and token.dep_ == "dobj" and (
             SELLING.match(token.head.text) or _pilot_word(token.head)):
         return None  # a thing sold or tried, not a use: "offers face search", "piloting Oosto's watchlist alerts"

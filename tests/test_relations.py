@@ -346,3 +346,12 @@ def test_a_description_by_home_picks_one_of_two_vendors_named_before():
     # both Chinese: the description picks out neither
     assert relations("Dahua and Hikvision bid for the Dunmore County Jail contract. The Chinese camera maker signed "
                      "a three-year licence with the jail in August.") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Clearview AI has a selling point it offers up to police departments nationwide: it solved a murder.", set()),
+    ("NEC offered a demonstration of NeoFace to the Harlow Police Department.", set()),
+    ("NEC offered NeoFace to the Harlow Police Department under a three-year contract.", {"sells"}),
+])
+def test_a_selling_point_or_a_demonstration_offered_is_a_pitch(text, expected):
+    assert actions(text) == expected
