@@ -186,6 +186,8 @@ def ban_by_subject(ban: Token, own: set[int]) -> bool:
                    for g in c.children if g.dep_ == "pobj"]
         return any(any(c.i in own for c in a.subtree) and not GOVERNMENT.search(a.text) for a in authors)
     holders = [c for c in ban.children if c.dep_ in ("nsubj", "poss")]
+    if not holders and ban.dep_ == "xcomp":
+        holders = [c for c in ban.head.children if c.dep_ == "nsubj"]  # "the tech giant has decided to ban"
     if all(h.pos_ == "PRON" for h in holders) and ban.pos_ in ("NOUN", "PROPN"):
         # "Amazon extends its ban": the verb's subject
         holders = [c for c in ban.head.children if c.dep_ == "nsubj"] or holders

@@ -64,7 +64,7 @@ SPENDING = {"spend", "spends", "spent", "spending"}
 # "switched on the face-matching add-on": put to use.
 STARTING_VERBS = re.compile(r"(switch|turn)\w*$", re.IGNORECASE)
 # Who may describe a vendor as the subject of its own ban ("the Company prohibits police from using Face API").
-VENDOR_WORDS = {"company", "firm", "vendor", "maker", "supplier", "provider"}
+VENDOR_WORDS = {"company", "firm", "vendor", "maker", "supplier", "provider", "giant"}
 # "went live with the platform", "the cameras have gone live": put to use.
 GOING = {"go", "goes", "went", "gone", "going"}
 # Words that make a use word the name of a technology ("Face Matching At Dover"), not a use.

@@ -143,3 +143,12 @@ def test_a_later_halt_trial_searches_own_terms_a_law_that_forbids_and_worries(te
 ])
 def test_a_notice_not_to_renew_a_stop_since_a_date_and_what_nobody_says_or_only_could_happen(text, expected):
     assert actions(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The e-commerce giant has decided to ban the use of Amazon Rekognition by police forces for a year.", {"halts"}),
+    ("Microsoft has decided to ban police use of Azure Face for a year.", {"halts"}),
+    ("The city council has decided to ban police use of Clearview AI.", {"bans"}),
+])
+def test_who_decided_to_ban_holds_the_ban(text, expected):
+    assert actions(text) == expected
