@@ -49,9 +49,9 @@ def is_unreal(action: Token, headline: bool) -> bool:
 
     :param headline: the sentence is a title-case headline (:func:`is_title_case`)
     """
-    above = [action, *action.ancestors]
     if _to_come(action):
         return True
+    above = [action, *action.ancestors]
     for t in above:
         if t is not action and SPEECH.match(t.text) and any(m.dep_ == "neg" for m in t.children):
             return True  # "he would not say which vendors the department pays"
@@ -89,9 +89,7 @@ def _to_come(action: Token) -> bool:
     cameras to the sheriff's office")."""
     clause = clause_of(action)
     if action_of(action) not in ("pilots", "uses") or any(
-            action_of(t) in ("halts", "bans") or GOING_ON.match(t.text) or any(
-                c.dep_ in ("neg", "advmod", "det") and NEGATION.fullmatch(c.text) for c in t.children)
-            for t in clause):
+            action_of(t) in ("halts", "bans") or GOING_ON.match(t.text) or _negators(t) for t in clause):
         return False
     verb = clause[-1]
     future = any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in verb.children)
@@ -148,13 +146,17 @@ def _since(verb: Token) -> bool:
     return False
 
 
+def _negators(word: Token) -> list[Token]:
+    """The words that negate ``word``: "not", "never", "no longer", "no"."""
+    return [c for c in word.children if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and NEGATION.fullmatch(c.text))]
+
+
 def negation_on(tokens: Iterable[Token]) -> str | None:
     """A negation on the way: a refusal (``halts``: "will not sell", "no longer sells", "denies police use")
     or a denial that it ever happened (``none``: "has not sold", "never used", "has no contract with", an
     agency that "denied using" it)."""
     for t in tokens:
-        negators = [c for c in t.children
-                    if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and NEGATION.fullmatch(c.text))]
+        negators = _negators(t)
         if not negators and not NEGATION.fullmatch(t.text):
             continue
         if CONTINUING.match(t.text) or _since(t):

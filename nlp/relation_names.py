@@ -6,7 +6,7 @@ force", "deputies", "it"), and the vendors and products of a parsed sentence as 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -93,10 +93,15 @@ def referred(named: list[tuple[str, str]]) -> tuple[str, str] | None:
     return ("VENDOR", next(iter(vendors))) if len(vendors) == 1 and not products else None
 
 
+def owner_of(ident: str, vendors: Iterable[str]) -> str | None:
+    """The vendor whose name an id is or begins with ("Amazon Rekognition" is Amazon's), the longest name first."""
+    return next((v for v in sorted(vendors, key=len, reverse=True) if ident == v or ident.startswith(v + " ")), None)
+
+
 def based_in(description: str, named: list[tuple[str, str]]) -> tuple[str, str] | None:
     """The one vendor of several named (a product's vendor for a product) whose home the description names ("the
     Denver-based company", "the Hangzhou-based bidder"); None when no one or more than one is based there."""
-    vendors = {next((v for v in VENDOR_HOMES if ident == v or ident.startswith(v + " ")), ident) for _, ident in named}
+    vendors = {owner_of(ident, VENDOR_HOMES) or ident for _, ident in named}
     based = [v for v in vendors if v in VENDOR_HOMES and re.search(rf"\b(?:{VENDOR_HOMES[v]})\b", description)]
     return ("VENDOR", based[0]) if len(based) == 1 else None
 
@@ -190,7 +195,7 @@ def mentions_in(parsed: Doc, spans: Sequence[tuple[str, str, int, int]], vendor_
     used: set[int] = set()
     for product, tokens in products:
         owner = next((k for k, (v, _) in enumerate(vendors) if product.startswith(v + " ")), None)
-        vendor = next((v for v in sorted(vendor_ids, key=len, reverse=True) if product.startswith(v + " ")), None)
+        vendor = owner_of(product, vendor_ids)
         if owner is not None:
             used.add(owner)
             vendor, tokens = vendors[owner][0], tokens + vendors[owner][1]

@@ -53,27 +53,18 @@ def test_a_stop_a_court_or_government_orders_is_a_ban_a_sheriffs_is_a_halt(text,
 
 
 @pytest.mark.parametrize("text", [
+    # demands, worries and denied clauses
     "Activists urged Amazon to stop selling Rekognition to ICE.",
     "Shareholders ask the board to prohibit sales of Rekognition to police departments.",
     "The watchdog said it would be concerned if police used Clearview AI.",
     "Amazon denied that ICE uses Rekognition.",
     "Customers outside law enforcement can continue to use all Rekognition features.",
-])
-def test_demands_worries_and_denied_clauses_state_nothing(text):
-    assert relations(text) == []
-
-
-@pytest.mark.parametrize("text", [
+    # advice, bids, claims and allegations
     "Clearview AI advises police to treat every match as a lead, not as evidence.",
     "Motorola Solutions lost its bid to supply video analytics to the Garda.",
     "A Reddit thread claimed UK Border Force was running Corsight AI on arriving passengers.",
     "A lawsuit alleges that the Riverton police used Clearview AI to identify protesters.",
-])
-def test_advice_bids_claims_and_allegations_state_nothing(text):
-    assert relations(text) == []
-
-
-@pytest.mark.parametrize("text", [
+    # pitches, complaints, quoted questions and a negated part
     "Corsight AI pitched its watch-list camera to the Dunmore transit police last spring.",
     "The Hallam Police Department appeared in a Cognitec sales presentation in 2019.",
     "According to the complaint, officers of the Riverton Police Department ran protesters' photos through "
@@ -81,7 +72,7 @@ def test_advice_bids_claims_and_allegations_state_nothing(text):
     "Reader mail: 'Does the Ardley Police Department use Clearview AI?' We checked.",
     "Hikvision sold 40 cameras to the Ardley transit authority; the Ardley police were not part of the deal.",
 ])
-def test_pitches_complaints_quoted_questions_and_a_negated_part_state_nothing(text):
+def test_what_did_not_take_place_states_nothing(text):
     assert relations(text) == []
 
 
